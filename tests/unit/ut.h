@@ -1,0 +1,23 @@
+/* ut.h: the convention for CUnit test programs in tests/unit/.
+ * Each test_NAME.c defines ut_register(), which adds its suites with
+ * CU_add_suite/CU_add_test; ut_main.c runs them and prints a summary line.
+ * Test data (vectors/, captures/) is found relative to $PT_TOP (the repo root). */
+#ifndef PT_UT_H
+#define PT_UT_H
+
+#include <CUnit/CUnit.h>
+
+void ut_register(void);
+
+/* Path under the repository root, in a static buffer per call site (not reentrant). */
+const char *ut_path(const char *rel);
+
+/* Read a whole file into a malloc'd buffer; returns NULL on error. */
+unsigned char *ut_read_file(const char *path, size_t *len);
+
+/* Parse hex (whitespace allowed) into out; returns bytes written or -1. */
+int ut_hex(const char *hex, unsigned char *out, size_t cap);
+
+#define UT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
+
+#endif

@@ -1,0 +1,89 @@
+/* ut_main.c: shared main() for the CUnit test programs. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "ut.h"
+
+const char *ut_path(const char *rel)
+{
+	static char buf[4096];
+	const char *top = getenv("PT_TOP");
+
+	snprintf(buf, sizeof buf, "%s/%s", top && *top ? top : ".", rel);
+	return buf;
+}
+
+unsigned char *ut_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			unsigned char *nb;
+			cap = cap ? cap * 2 : 4096;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		if (r == 0)
+			break;
+		n += r;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+int ut_hex(const char *hex, unsigned char *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *hex; hex++) {
+		int v;
+		if (isspace((unsigned char)*hex) || *hex == ':')
+			continue;
+		if (!isxdigit((unsigned char)*hex))
+			return -1;
+		v = isdigit((unsigned char)*hex) ? *hex - '0' : (tolower((unsigned char)*hex) - 'a' + 10);
+		if (hi < 0) {
+			hi = v;
+		} else {
+			if (n >= cap)
+				return -1;
+			out[n++] = (unsigned char)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (int)n : -1;
+}
+
+int main(void)
+{
+	unsigned run, failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	ut_register();
+	CU_basic_set_mode(CU_BRM_NORMAL);
+	CU_basic_run_tests();
+	run = CU_get_number_of_tests_run();
+	failed = CU_get_number_of_tests_failed();
+	/* machine-readable line for tests/run.sh */
+	printf("UT-RESULT %u %u\n", run - failed, failed);
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
