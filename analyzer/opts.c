@@ -1,0 +1,202 @@
+/* opts.c: pptp-analyze's command line; options may come before or after the capture name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opts.h"
+
+#define PA_VERSION "0.1"
+
+void pa_usage(FILE *f)
+{
+	fputs("usage: pptp-analyze [options] [CAPTURE | -]\n"
+	      "       pptp-analyze -i IFACE [options]\n"
+	      "\n"
+	      "Input\n"
+	      "  CAPTURE, -r FILE        pcap or pcapng file; '-' reads standard input\n"
+	      "  -i IFACE                live capture (BPF: tcp port 1723 or GRE, and IP fragments)\n"
+	      "  -f, --filter EXPR       extra BPF filter, ANDed with the default\n"
+	      "  -c COUNT                stop after COUNT packets\n"
+	      "Output\n"
+	      "  (default)               report: one verdict per call, then sessions, calls, findings\n"
+	      "  --json                  JSON Lines (docs/json.md)\n"
+	      "  --decode                one line per PPTP/GRE/PPP message\n"
+	      "  --verdict               only the verdict lines, one per call\n"
+	      "  --list-rules[=FORMAT]   the rule catalog (text, markdown, json)\n"
+	      "  --fail-on SEVERITY      exit 1 on a finding at/above error|warning|info|none (default error)\n"
+	      "  -q, --quiet             no report; only the exit status\n"
+	      "Credentials\n"
+	      "  --password [PW]         the password (asked on the terminal when PW is not given)\n"
+	      "  --user NAME             the user the password belongs to (default: any)\n"
+	      "  --password-file FILE    first line of FILE is the password (or PPTP_PASSWORD)\n"
+	      "  --nt-hash HEX           the 16-byte NT password hash instead of a password\n"
+	      "  --credentials FILE      lines \"user:password\" or \"user::nthash\"\n"
+	      "  --write-decrypted FILE  write the decrypted inner PPP frames as a pcap\n"
+	      "  --show-keys             print derived keys (secrets: explicit opt-in)\n"
+	      "  -h, --help, --version\n"
+	      "Exit status: 0 no finding at/above --fail-on, 1 there are, 2 usage or input error.\n",
+	      f);
+}
+
+static int is_file(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+/* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
+static const char *take(int argc, char **argv, int *i, const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+		return arg + n + 1;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "pptp-analyze: %s needs a value\n", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int opt_is(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(arg, name, n) == 0 && (arg[n] == 0 || arg[n] == '=');
+}
+
+int pa_opts_parse(pa_opts *o, int argc, char **argv)
+{
+	int nfiles = 0, only_files = 0;
+
+	memset(o, 0, sizeof *o);
+	o->fail_on = PT_SEV_ERROR;
+	o->max_findings_per_rule = 20;
+	if (getenv("PPTP_PASSWORD"))
+		o->password = NULL; /* read in creds.c, never from argv */
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v;
+
+		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+			if (nfiles++) {
+				fprintf(stderr, "pptp-analyze: more than one capture given ('%s')\n", a);
+				return 2;
+			}
+			o->file = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_files = 1;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			pa_usage(stdout);
+			return 1;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("pptp-analyze %s\n", PA_VERSION);
+			return 1;
+		} else if (strcmp(a, "-r") == 0) {
+			if (!(v = take(argc, argv, &i, a, "-r")))
+				return 2;
+			if (nfiles++) {
+				fprintf(stderr, "pptp-analyze: more than one capture given ('%s')\n", v);
+				return 2;
+			}
+			o->file = v;
+		} else if (strcmp(a, "-i") == 0 || opt_is(a, "--interface")) {
+			if (!(v = take(argc, argv, &i, a, a[1] == 'i' ? "-i" : "--interface")))
+				return 2;
+			o->iface = v;
+		} else if (strcmp(a, "-f") == 0 || opt_is(a, "--filter")) {
+			if (!(v = take(argc, argv, &i, a, a[1] == 'f' ? "-f" : "--filter")))
+				return 2;
+			o->filter = v;
+		} else if (strcmp(a, "-c") == 0) {
+			char *end;
+			if (!(v = take(argc, argv, &i, a, "-c")))
+				return 2;
+			o->count = strtol(v, &end, 10);
+			if (*end || o->count <= 0) {
+				fprintf(stderr, "pptp-analyze: -c wants a positive count, not '%s'\n", v);
+				return 2;
+			}
+		} else if (strcmp(a, "--json") == 0) {
+			o->format = PA_FMT_JSON;
+		} else if (strcmp(a, "--decode") == 0) {
+			o->format = PA_FMT_DECODE;
+		} else if (strcmp(a, "--verdict") == 0) {
+			o->format = PA_FMT_VERDICT;
+		} else if (opt_is(a, "--list-rules")) {
+			const char *f = strchr(a, '=');
+			if (!f || strcmp(f + 1, "text") == 0)
+				o->list_rules = 1;
+			else if (strcmp(f + 1, "markdown") == 0)
+				o->list_rules = 2;
+			else if (strcmp(f + 1, "json") == 0)
+				o->list_rules = 3;
+			else {
+				fprintf(stderr, "pptp-analyze: --list-rules: unknown format '%s'\n", f + 1);
+				return 2;
+			}
+		} else if (opt_is(a, "--fail-on")) {
+			if (!(v = take(argc, argv, &i, a, "--fail-on")))
+				return 2;
+			if (strcmp(v, "none") == 0)
+				o->fail_never = 1;
+			else if (pt_sev_parse(v, &o->fail_on) != 0) {
+				fprintf(stderr, "pptp-analyze: --fail-on wants error, warning, info or none, not '%s'\n", v);
+				return 2;
+			}
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			o->quiet = 1;
+		} else if (opt_is(a, "--password")) {
+			/* "--password=PW", "--password PW", or a bare "--password" that prompts.
+			 * A following argument is the password unless it is an option, or it is
+			 * the last argument, names a readable file and no capture was named. */
+			if (strchr(a, '=')) {
+				o->password = strchr(a, '=') + 1;
+			} else if (i + 1 < argc && argv[i + 1][0] != '-' &&
+			           !(i + 2 == argc && !o->file && !o->iface && is_file(argv[i + 1]))) {
+				o->password = argv[++i];
+			} else {
+				o->password_prompt = 1;
+			}
+		} else if (opt_is(a, "--user")) {
+			if (!(v = take(argc, argv, &i, a, "--user")))
+				return 2;
+			o->user = v;
+		} else if (opt_is(a, "--password-file")) {
+			if (!(v = take(argc, argv, &i, a, "--password-file")))
+				return 2;
+			o->password_file = v;
+		} else if (opt_is(a, "--nt-hash")) {
+			if (!(v = take(argc, argv, &i, a, "--nt-hash")))
+				return 2;
+			o->nt_hash = v;
+		} else if (opt_is(a, "--credentials")) {
+			if (!(v = take(argc, argv, &i, a, "--credentials")))
+				return 2;
+			o->credentials = v;
+		} else if (opt_is(a, "--write-decrypted")) {
+			if (!(v = take(argc, argv, &i, a, "--write-decrypted")))
+				return 2;
+			o->write_decrypted = v;
+		} else if (strcmp(a, "--show-keys") == 0) {
+			o->show_keys = 1;
+		} else {
+			fprintf(stderr, "pptp-analyze: unknown option '%s' (try --help)\n", a);
+			return 2;
+		}
+	}
+	if (o->list_rules)
+		return 0;
+	if (o->file && o->iface) {
+		fprintf(stderr, "pptp-analyze: give a capture file or -i, not both\n");
+		return 2;
+	}
+	if (!o->file && !o->iface) {
+		fprintf(stderr, "pptp-analyze: no capture given (a file, '-' for stdin, or -i IFACE)\n");
+		pa_usage(stderr);
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* opts.h: pptp-analyze's command line. */
+#ifndef PA_OPTS_H
+#define PA_OPTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rules.h"
+
+enum pa_format { PA_FMT_TEXT = 0, PA_FMT_JSON, PA_FMT_DECODE, PA_FMT_VERDICT };
+
+typedef struct pa_opts {
+	const char *file;        /* capture path, "-" = stdin */
+	const char *iface;       /* -i: live capture */
+	const char *filter;      /* extra BPF, ANDed with the default */
+	long count;              /* -c: stop after N packets (0 = no limit) */
+	int format;              /* enum pa_format */
+	int list_rules;          /* 1 text, 2 markdown, 3 json */
+	pt_sev fail_on;
+	int fail_never;          /* --fail-on none */
+	int quiet;
+	/* credentials (issue 4) */
+	int password_prompt;
+	const char *password;    /* from argv: warn that it is visible */
+	const char *user;
+	const char *password_file;
+	const char *nt_hash;
+	const char *credentials;
+	const char *write_decrypted;
+	int show_keys;
+	int max_findings_per_rule; /* per call, before "N more" */
+} pa_opts;
+
+/* 0 ok, 1 exit 0 now (help, version), 2 usage error (message printed). */
+int pa_opts_parse(pa_opts *o, int argc, char **argv);
+void pa_usage(FILE *f);
+
+#endif
