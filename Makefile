@@ -34,10 +34,10 @@ CAP_PCAPS    := $(CAP_SRCS:captures/crafted/%.txt=build/captures/%.pcap)
 .PHONY: all deps check check-run unit golden golden-regen captures demo clean rules-doc list-rules
 all: bin/pptp-analyze $(REL)/mkcap
 
-$(REL)/%.o: %.c $(LIB_HDRS)
+$(REL)/%.o: %.c $(LIB_HDRS) $(wildcard tools/mkcap/*.h analyzer/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -c $< -o $@
-$(SAN)/%.o: %.c $(LIB_HDRS)
+$(SAN)/%.o: %.c $(LIB_HDRS) $(wildcard tools/mkcap/*.h analyzer/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -c $< -o $@
 

@@ -1,0 +1,713 @@
+/* tunnel.c: the tunnel model: frames control streams, drives ctrl_fsm, binds GRE flows to calls (RFC 2637 1.3, 3, 4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "fmt.h"
+#include "tunnel_int.h"
+
+#define DEFAULT_MAX_CONNS 4096
+#define DEFAULT_MAX_CALLS 65536
+#define HASH_BITS 12
+#define HASH_SIZE (1u << HASH_BITS)
+#define MAX_ORPHANS 64
+
+int pt_addr_eq(const pt_addr *x, const pt_addr *y)
+{
+	size_t n = x->family == 6 ? 16 : 4;
+	return x->family == y->family && memcmp(x->a, y->a, n) == 0;
+}
+
+void pt_addr_fmt(const pt_addr *a, int with_port, char *buf, size_t cap)
+{
+	char h[64];
+
+	if (a->family == 6) {
+		/* RFC 5952 shape: longest run of zero groups as "::" */
+		uint16_t g[8];
+		int best = -1, bestlen = 0, i, n = 0;
+		for (i = 0; i < 8; i++)
+			g[i] = (uint16_t)(a->a[2 * i] << 8 | a->a[2 * i + 1]);
+		for (i = 0; i < 8; i++) {
+			int j = i;
+			while (j < 8 && g[j] == 0)
+				j++;
+			if (j - i > bestlen && j - i > 1) {
+				best = i;
+				bestlen = j - i;
+			}
+			if (j > i)
+				i = j - 1;
+		}
+		h[0] = 0;
+		for (i = 0; i < 8; i++) {
+			if (i == best) {
+				n += snprintf(h + n, sizeof h - (size_t)n, "::");
+				i += bestlen - 1;
+				continue;
+			}
+			n += snprintf(h + n, sizeof h - (size_t)n, "%s%x", (n && h[n - 1] != ':') ? ":" : "", g[i]);
+		}
+		if (with_port)
+			snprintf(buf, cap, "[%s]:%u", h, a->port);
+		else
+			snprintf(buf, cap, "%s", h);
+	} else {
+		snprintf(h, sizeof h, "%u.%u.%u.%u", a->a[0], a->a[1], a->a[2], a->a[3]);
+		if (with_port)
+			snprintf(buf, cap, "%s:%u", h, a->port);
+		else
+			snprintf(buf, cap, "%s", h);
+	}
+}
+
+/* ---- findings: count per connection/call, then hand to the front end ---- */
+
+static void tunnel_sink_fn(void *user, const pt_finding *f)
+{
+	pt_tunnel *t = user;
+	const pt_rule *r = pt_rule_get(f->rule);
+	int sev = r ? (int)r->sev : 0;
+
+	if (f->at.conn >= 1 && f->at.conn <= t->nconns_total) {
+		pt_conn *c = pt_tunnel_conn_by_idx(t, f->at.conn);
+		if (c) {
+			c->findings[sev]++;
+			c->rules_seen[f->rule / 8] |= (uint8_t)(1u << (f->rule % 8));
+		}
+	}
+	if (f->at.call >= 0 && (size_t)f->at.call < t->ncalls)
+	{
+		pt_call *k = t->calls[f->at.call];
+		k->findings[sev]++;
+		k->rules_seen[f->rule / 8] |= (uint8_t)(1u << (f->rule % 8));
+	}
+	if (t->hooks.on_finding)
+		t->hooks.on_finding(t->hooks.user, f);
+}
+
+pt_tunnel *pt_tunnel_new(const pt_tunnel_cfg *cfg, const pt_tunnel_hooks *hooks)
+{
+	pt_tunnel *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->max_conns = cfg && cfg->max_conns ? cfg->max_conns : DEFAULT_MAX_CONNS;
+	t->max_calls = cfg && cfg->max_calls ? cfg->max_calls : DEFAULT_MAX_CALLS;
+	if (cfg) {
+		t->creds = cfg->creds;
+		t->ncreds = cfg->ncreds;
+	}
+	if (hooks)
+		t->hooks = *hooks;
+	t->sink.fn = tunnel_sink_fn;
+	t->sink.user = t;
+	t->hash = malloc(HASH_SIZE * sizeof *t->hash);
+	if (!t->hash) {
+		free(t);
+		return NULL;
+	}
+	for (size_t i = 0; i < HASH_SIZE; i++)
+		t->hash[i] = -1;
+	t->t0 = INT64_MIN;
+	return t;
+}
+
+void pt_tunnel_free(pt_tunnel *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncalls; i++) {
+		pt_tunnel_call_ext_free(t->calls[i]);
+		free(t->calls[i]);
+	}
+	for (size_t i = 0; i < t->nconns; i++)
+		free(t->conns[i]);
+	free(t->calls);
+	free(t->conns);
+	free(t->hash);
+	free(t);
+}
+
+size_t pt_tunnel_nconns(const pt_tunnel *t) { return t->nconns; }
+const pt_conn *pt_tunnel_conn(const pt_tunnel *t, size_t i) { return i < t->nconns ? t->conns[i] : NULL; }
+size_t pt_tunnel_ncalls(const pt_tunnel *t) { return t->ncalls; }
+const pt_call *pt_tunnel_call(const pt_tunnel *t, size_t i) { return i < t->ncalls ? t->calls[i] : NULL; }
+int64_t pt_tunnel_t0(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t0; }
+
+pt_conn *pt_tunnel_conn_by_idx(pt_tunnel *t, uint32_t idx)
+{
+	/* connections are appended in idx order; evicted ones leave holes */
+	size_t lo = 0, hi = t->nconns;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->conns[mid]->idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->nconns && t->conns[lo]->idx == idx ? t->conns[lo] : NULL;
+}
+
+static void note_time(pt_tunnel *t, const pt_where *at)
+{
+	if (t->t0 == INT64_MIN && at)
+		t->t0 = at->ts_us;
+}
+
+void pt_tunnel_decode(pt_tunnel *t, const pt_where *at, const char *line)
+{
+	if (t->hooks.on_decode)
+		t->hooks.on_decode(t->hooks.user, at, line);
+}
+
+/* ---- control connections ---- */
+
+pt_conn *pt_tunnel_ctrl_open(pt_tunnel *t, const pt_addr *cli, const pt_addr *srv, int midstream, const pt_where *at)
+{
+	pt_conn *c;
+	pt_where w = *at;
+
+	note_time(t, at);
+	if (t->nconns >= t->max_conns) {
+		w.conn = 0;
+		w.call = -1;
+		pt_report(&t->sink, PT_R_TUN_CONN_CAP, &w, "more than %zu control connections; this one is not modelled",
+			  t->max_conns);
+		return NULL;
+	}
+	if (t->nconns == t->cap_conns) {
+		size_t n = t->cap_conns ? t->cap_conns * 2 : 16;
+		pt_conn **nc = realloc(t->conns, n * sizeof *nc);
+		if (!nc)
+			return NULL;
+		t->conns = nc;
+		t->cap_conns = n;
+	}
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->idx = ++t->nconns_total;
+	c->cli = *cli;
+	c->srv = *srv;
+	c->pns_is_cli = 1;
+	c->midstream = (uint8_t)(midstream != 0);
+	c->first_pkt = c->last_pkt = at->pkt;
+	c->t_first = c->t_last = at->ts_us;
+	c->stop_dir = -1;
+	pt_ctrl_conn_init(&c->fsm);
+	if (midstream)
+		pt_ctrl_conn_set_midstream(&c->fsm, 1);
+	/* RFC 2637 1.3: message boundaries come from the Length field; mid-stream we must find one first */
+	c->synced[0] = c->synced[1] = (uint8_t)!midstream;
+	t->conns[t->nconns++] = c;
+	return c;
+}
+
+static pt_where conn_where(const pt_conn *c, const pt_where *at, int role)
+{
+	pt_where w = *at;
+	w.conn = c->idx;
+	w.call = -1;
+	w.dir = role;
+	return w;
+}
+
+static int tcpdir_role(const pt_conn *c, int tcpdir)
+{
+	return (tcpdir == 0) == (c->pns_is_cli != 0) ? PT_DIR_PNS : PT_DIR_PAC;
+}
+
+/* Learn who is PNS from the first message only one side may send. */
+static void learn_role(pt_conn *c, int tcpdir, uint16_t type)
+{
+	int hint;
+
+	if (c->role_known)
+		return;
+	hint = pt_ctrl_role_hint(type);
+	if (hint == PT_DIR_UNKNOWN)
+		return;
+	c->role_known = 1;
+	/* the sender of type is `hint`; tcpdir 0 is the client */
+	c->pns_is_cli = (uint8_t)((tcpdir == 0) == (hint == PT_DIR_PNS));
+}
+
+static pt_call *call_new(pt_tunnel *t, pt_conn *c, const pt_where *at);
+static void call_bind_ids(pt_tunnel *t, pt_call *k);
+
+static pt_call *call_for_fsm(pt_tunnel *t, pt_conn *c, int fsm_idx)
+{
+	/* the newest call of this connection with that fsm slot */
+	for (size_t i = t->ncalls; i-- > 0;) {
+		pt_call *k = t->calls[i];
+		if (k->conn == c->idx && k->fsm_call == fsm_idx)
+			return k;
+	}
+	return NULL;
+}
+
+static void on_ctrl_event(pt_tunnel *t, pt_conn *c, const pt_ctrl_event *ev, const pt_where *at)
+{
+	pt_call *k = NULL;
+	const pt_ctrl_call *fc;
+
+	switch ((enum pt_ctrl_ev_kind)ev->kind) {
+	case PT_CEV_CALL_REQUEST:
+		k = call_new(t, c, at);
+		if (!k)
+			return;
+		k->fsm_call = ev->call;
+		k->t_req = at->ts_us;
+		k->req_pkt = at->pkt;
+		fc = pt_ctrl_conn_call(&c->fsm, ev->call);
+		if (fc) {
+			k->has_pns_id = fc->has_pns_id;
+			k->has_pac_id = fc->has_pac_id;
+			k->pns_call_id = fc->pns_call_id;
+			k->pac_call_id = fc->pac_call_id;
+		}
+		call_bind_ids(t, k);
+		break;
+	case PT_CEV_CALL_UP:
+	case PT_CEV_CALL_ACCEPTED:
+	case PT_CEV_CALL_REFUSED:
+	case PT_CEV_CALL_CLEARING:
+	case PT_CEV_CALL_DOWN:
+	case PT_CEV_WAN_ERROR:
+	case PT_CEV_LINK_INFO:
+		if (ev->call < 0)
+			return;
+		k = call_for_fsm(t, c, ev->call);
+		if (!k) {
+			/* mid-stream: a call we never saw requested */
+			k = call_new(t, c, at);
+			if (!k)
+				return;
+			k->fsm_call = ev->call;
+		}
+		fc = pt_ctrl_conn_call(&c->fsm, ev->call);
+		if (fc && ((!k->has_pns_id && fc->has_pns_id) || (!k->has_pac_id && fc->has_pac_id))) {
+			k->has_pns_id = fc->has_pns_id;
+			k->has_pac_id = fc->has_pac_id;
+			k->pns_call_id = fc->pns_call_id;
+			k->pac_call_id = fc->pac_call_id;
+			call_bind_ids(t, k);
+		}
+		if (ev->kind == PT_CEV_CALL_UP) {
+			k->up = 1;
+			k->t_up = at->ts_us;
+			k->up_pkt = at->pkt;
+			/* RFC 2637 4.4: each side may not exceed the other's receive window */
+			pt_gre_flow_set_window(&k->gre[PT_DIR_PNS], ev->pac_window);
+			pt_gre_flow_set_window(&k->gre[PT_DIR_PAC], ev->pns_window);
+		} else if (ev->kind == PT_CEV_CALL_REFUSED || ev->kind == PT_CEV_CALL_DOWN) {
+			if (!k->down) {
+				k->down = 1;
+				k->t_down = at->ts_us;
+				k->down_pkt = at->pkt;
+			}
+		}
+		pt_tunnel_call_ctrl_event(t, k, ev, at);
+		break;
+	case PT_CEV_CONN_REFUSED:
+		if (!c->refuse_pkt)
+			c->refuse_pkt = at->pkt;
+		break;
+	case PT_CEV_CONN_STOPPING:
+		if (!c->stop_pkt) {
+			c->stop_pkt = at->pkt;
+			c->stop_dir = ev->dir;
+		}
+		break;
+	case PT_CEV_CONN_STOPPED:
+		/* calls implicitly cleared by the stop */
+		for (size_t i = 0; i < t->ncalls; i++) {
+			k = t->calls[i];
+			if (k->conn == c->idx && !k->down) {
+				k->down = 1;
+				k->t_down = at->ts_us;
+				k->down_pkt = at->pkt;
+			}
+		}
+		break;
+	case PT_CEV_NONE:
+	case PT_CEV_CONN_REQUEST:
+	case PT_CEV_CONN_UP:
+	case PT_CEV_ECHO_REQUEST:
+	case PT_CEV_ECHO_MATCHED:
+		break;
+	}
+}
+
+static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p, size_t len, const pt_where *at)
+{
+	pt_ctrl_msg m;
+	pt_ctrl_event ev;
+	pt_cursor cur = pt_cur(p, len);
+	pt_where w;
+	int role, rc;
+	uint16_t type = 0;
+
+	if (len >= 10)
+		type = (uint16_t)(p[8] << 8 | p[9]);
+	learn_role(c, tcpdir, type);
+	role = tcpdir_role(c, tcpdir);
+	w = conn_where(c, at, role);
+	c->msgs[tcpdir]++;
+	rc = pt_ctrl_parse(&cur, &m, &t->sink, &w);
+	if (t->hooks.on_decode) {
+		char line[768];
+		pt_fmt_ctrl(&m, rc, role, line, sizeof line);
+		pt_tunnel_decode(t, &w, line);
+	}
+	if (rc != PT_OK)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.call = -1;
+	pt_ctrl_conn_on_msg(&c->fsm, role, &m, &t->sink, &w, &ev);
+	/* a call's findings belong to the call */
+	on_ctrl_event(t, c, &ev, &w);
+}
+
+/* Find the next plausible message start: Length(2) Type(2) Magic(4). */
+static size_t find_magic(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 8 <= len; i++) {
+		if (p[i + 4] == 0x1a && p[i + 5] == 0x2b && p[i + 6] == 0x3c && p[i + 7] == 0x4d) {
+			size_t l = (size_t)(p[i] << 8 | p[i + 1]);
+			if (l >= PT_PPTP_HDR_LEN && l <= PT_PPTP_MAX_LEN)
+				return i;
+		}
+	}
+	return len >= 7 ? len - 7 : 0; /* keep a tail that may hold the start of a cookie */
+}
+
+size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *data, size_t len, const pt_where *at)
+{
+	size_t used = 0;
+
+	if (!c || tcpdir < 0 || tcpdir > 1)
+		return len;
+	note_time(t, at);
+	c->last_pkt = at->pkt;
+	c->t_last = at->ts_us;
+	while (used < len) {
+		const uint8_t *p = data + used;
+		size_t left = len - used, mlen;
+		pt_cursor cur = pt_cur(p, left);
+		int rc;
+
+		if (!c->synced[tcpdir]) {
+			size_t skip = find_magic(p, left);
+			if (skip) {
+				pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
+				c->skipped[tcpdir] += skip;
+				pt_report(&t->sink, PT_R_STREAM_RESYNC, &w, "%zu octets skipped looking for a message start", skip);
+				used += skip;
+				continue;
+			}
+			if (left < 8)
+				break; /* wait for more */
+			c->synced[tcpdir] = 1;
+		}
+		rc = pt_ctrl_frame_len(&cur, &mlen);
+		if (rc == PT_ETRUNC)
+			break;
+		if (rc != PT_OK) {
+			pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
+			pt_report(&t->sink, PT_R_STREAM_GARBAGE, &w, "Length %u cannot start a message; resynchronising",
+				  (unsigned)(p[0] << 8 | p[1]));
+			c->synced[tcpdir] = 0;
+			used += 1;
+			continue;
+		}
+		if (left < mlen)
+			break; /* the rest of the message is still to come */
+		c->bytes[tcpdir] += mlen;
+		ctrl_message(t, c, tcpdir, p, mlen, at);
+		used += mlen;
+	}
+	return used;
+}
+
+void pt_tunnel_ctrl_gap(pt_tunnel *t, pt_conn *c, int tcpdir, uint32_t missing, const pt_where *at)
+{
+	pt_where w;
+
+	if (!c || tcpdir < 0 || tcpdir > 1)
+		return;
+	w = conn_where(c, at, tcpdir_role(c, tcpdir));
+	pt_report(&t->sink, PT_R_STREAM_GAP, &w, "%u octets of the %s's control stream were not captured", missing,
+		  tcpdir_role(c, tcpdir) == PT_DIR_PNS ? "PNS" : "PAC");
+	c->synced[tcpdir] = 0;
+}
+
+void pt_tunnel_ctrl_close(pt_tunnel *t, pt_conn *c, int how, int tcpdir, size_t leftover, const pt_tcp_facts *facts,
+			  const pt_where *at)
+{
+	pt_where w;
+
+	if (!c || c->ended)
+		return;
+	c->ended = 1;
+	c->end_how = (uint8_t)how;
+	c->end_dir = (uint8_t)(tcpdir == 1);
+	c->t_end = at->ts_us;
+	c->end_pkt = at->pkt;
+	if (facts)
+		c->tcp = *facts;
+	w = conn_where(c, at, tcpdir_role(c, tcpdir));
+	if (leftover && c->synced[tcpdir])
+		pt_report(&t->sink, PT_R_STREAM_CUT, &w, "%zu octets of an unfinished message left when the connection ended",
+			  leftover);
+}
+
+/* ---- calls and GRE ---- */
+
+static pt_call *call_new(pt_tunnel *t, pt_conn *c, const pt_where *at)
+{
+	pt_call *k;
+
+	if (t->ncalls >= t->max_calls) {
+		if (!t->call_cap_reported) {
+			pt_where w = *at;
+			w.conn = c ? c->idx : 0;
+			w.call = -1;
+			pt_report(&t->sink, PT_R_TUN_CALL_CAP, &w, "more than %zu calls; later calls are not modelled",
+				  t->max_calls);
+			t->call_cap_reported = 1;
+		}
+		return NULL;
+	}
+	if (t->ncalls == t->cap_calls) {
+		size_t n = t->cap_calls ? t->cap_calls * 2 : 16;
+		pt_call **nk = realloc(t->calls, n * sizeof *nk);
+		if (!nk)
+			return NULL;
+		t->calls = nk;
+		t->cap_calls = n;
+	}
+	k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	k->idx = (int32_t)t->ncalls;
+	k->conn = c ? c->idx : 0;
+	k->fsm_call = -1;
+	k->hnext[0] = k->hnext[1] = -1;
+	if (c) {
+		k->pns = c->pns_is_cli ? c->cli : c->srv;
+		k->pac = c->pns_is_cli ? c->srv : c->cli;
+		k->pns.port = k->pac.port = 0;
+		c->ncalls++;
+	}
+	pt_gre_flow_init(&k->gre[0], 0);
+	pt_gre_flow_init(&k->gre[1], 0);
+	if (pt_tunnel_call_ext_new(t, k) != PT_OK) {
+		free(k);
+		return NULL;
+	}
+	t->calls[t->ncalls++] = k;
+	return k;
+}
+
+static uint32_t gre_hash(uint16_t call_id, const pt_addr *src, const pt_addr *dst)
+{
+	uint32_t h = 2166136261u ^ call_id;
+	size_t n = src->family == 6 ? 16 : 4;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ src->a[i]) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ dst->a[i]) * 16777619u;
+	return (h ^ (h >> 16)) & (HASH_SIZE - 1);
+}
+
+/*
+ * RFC 2637 4.1: the GRE key holds the Call ID of the RECEIVER: packets the
+ * PNS sends carry the PAC's Call ID and the other way round.
+ */
+static void call_bind_ids(pt_tunnel *t, pt_call *k)
+{
+	for (int dir = 0; dir < 2; dir++) {
+		const pt_addr *src = dir == PT_DIR_PNS ? &k->pns : &k->pac;
+		const pt_addr *dst = dir == PT_DIR_PNS ? &k->pac : &k->pns;
+		int has = dir == PT_DIR_PNS ? k->has_pac_id : k->has_pns_id;
+		uint16_t id = dir == PT_DIR_PNS ? k->pac_call_id : k->pns_call_id;
+		uint32_t h;
+
+		if (!has || !src->family || k->bound[dir])
+			continue;
+		k->bound[dir] = 1;
+		h = gre_hash(id, src, dst);
+		/* newest first: a reused Call ID finds the latest call */
+		k->hnext[dir] = t->hash[h];
+		t->hash[h] = k->idx * 2 + dir;
+	}
+}
+
+static pt_call *call_by_gre(pt_tunnel *t, uint16_t call_id, const pt_addr *src, const pt_addr *dst, int *dir)
+{
+	int32_t e = t->hash[gre_hash(call_id, src, dst)];
+
+	while (e >= 0) {
+		pt_call *k = t->calls[e / 2];
+		int d = e % 2;
+		const pt_addr *ks = d == PT_DIR_PNS ? &k->pns : &k->pac;
+		const pt_addr *kd = d == PT_DIR_PNS ? &k->pac : &k->pns;
+		uint16_t id = d == PT_DIR_PNS ? k->pac_call_id : k->pns_call_id;
+		if (id == call_id && pt_addr_eq(ks, src) && pt_addr_eq(kd, dst)) {
+			*dir = d;
+			return k;
+		}
+		e = k->hnext[d];
+	}
+	return NULL;
+}
+
+/* GRE whose call we never saw on a control connection: model it on its own so PPP is still followed. */
+static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, const pt_addr *dst, const pt_where *at,
+			    int *dir)
+{
+	pt_call *k;
+	pt_where w = *at;
+
+	/* the reverse direction of an orphan already seen, still missing its other id */
+	for (size_t i = t->ncalls; i-- > 0;) {
+		k = t->calls[i];
+		if (k->conn == 0 && !k->has_pns_id && pt_addr_eq(&k->pns, dst) && pt_addr_eq(&k->pac, src)) {
+			k->has_pns_id = 1;
+			k->pns_call_id = call_id;
+			call_bind_ids(t, k);
+			*dir = PT_DIR_PAC;
+			return k;
+		}
+	}
+	if (t->norphans >= MAX_ORPHANS)
+		return NULL;
+	k = call_new(t, NULL, at);
+	if (!k)
+		return NULL;
+	t->norphans++;
+	/* without a control connection, call the first sender the PNS */
+	k->pns = *src;
+	k->pac = *dst;
+	k->pns.port = k->pac.port = 0;
+	k->has_pac_id = 1;
+	k->pac_call_id = call_id;
+	call_bind_ids(t, k);
+	w.conn = 0;
+	w.call = k->idx;
+	w.dir = PT_DIR_UNKNOWN;
+	{
+		char s[64], d[64];
+		pt_addr_fmt(src, 0, s, sizeof s);
+		pt_addr_fmt(dst, 0, d, sizeof d);
+		pt_report(&t->sink, PT_R_GRE_UNKNOWN_CALL, &w,
+			  "GRE %s > %s for Call ID %u: no control connection in the capture set it up", s, d, call_id);
+	}
+	*dir = PT_DIR_PNS;
+	return k;
+}
+
+void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const uint8_t *gre, size_t caplen,
+		   size_t wire_len, const pt_where *at)
+{
+	pt_cursor cur = pt_cur(gre, caplen);
+	pt_gre_hdr h;
+	pt_where w = *at;
+	pt_call *k;
+	int dir = PT_DIR_UNKNOWN, rc;
+	size_t plen;
+
+	note_time(t, at);
+	w.conn = 0;
+	w.call = -1;
+	w.dir = PT_DIR_UNKNOWN;
+	/* header first, without findings: we need the Call ID to say which call they belong to */
+	{
+		pt_cursor peek = cur;
+		rc = pt_gre_parse_wire(&peek, wire_len, &h, NULL, NULL);
+	}
+	if (rc == PT_ETRUNC && caplen < PT_GRE_HDR_MIN) {
+		pt_gre_parse_wire(&cur, wire_len, &h, &t->sink, &w);
+		return;
+	}
+	k = call_by_gre(t, h.call_id, src, dst, &dir);
+	if (!k)
+		k = orphan_call(t, h.call_id, src, dst, at, &dir);
+	if (k) {
+		w.conn = k->conn;
+		w.call = k->idx;
+		w.dir = dir;
+	}
+	rc = pt_gre_parse_wire(&cur, wire_len, &h, &t->sink, &w);
+	if (t->hooks.on_decode) {
+		char line[256];
+		pt_fmt_gre(&h, rc, dir, line, sizeof line);
+		pt_tunnel_decode(t, &w, line);
+	}
+	if (!k || (rc != PT_OK && rc != PT_ETRUNC))
+		return;
+	plen = pt_left(&cur) < h.payload_len ? pt_left(&cur) : h.payload_len;
+	if (k->conn) {
+		if (k->down && at->ts_us > k->t_down && !k->reported_after_clear) {
+			k->reported_after_clear = 1;
+			pt_report(&t->sink, PT_R_GRE_AFTER_CLEAR, &w, "GRE from the %s for Call ID %u after the call was cleared",
+				  dir == PT_DIR_PNS ? "PNS" : "PAC", h.call_id);
+		} else if (!k->up && !k->down && !k->reported_before_up) {
+			k->reported_before_up = 1;
+			pt_report(&t->sink, PT_R_GRE_BEFORE_UP, &w, "GRE from the %s before the call was connected",
+				  dir == PT_DIR_PNS ? "PNS" : "PAC");
+		}
+	}
+	pt_gre_flow_on_pkt(&k->gre[dir], &k->gre[!dir], &h, plen, &t->sink, &w);
+	if (!k->d[dir].first_pkt) {
+		k->d[dir].first_pkt = at->pkt;
+		k->d[dir].t_first = at->ts_us;
+	}
+	k->d[dir].last_pkt = at->pkt;
+	k->d[dir].t_last = at->ts_us;
+	if (h.has_seq && plen > 0 && plen == h.payload_len) {
+		const uint8_t *payload;
+		if (pt_get_bytes(&cur, plen, &payload) == PT_OK)
+			pt_tunnel_call_ppp(t, k, dir, payload, plen, &w);
+	}
+}
+
+void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)
+{
+	for (size_t i = 0; i < t->nconns; i++) {
+		pt_conn *c = t->conns[i];
+		pt_where w = conn_where(c, at, PT_DIR_UNKNOWN);
+		pt_ctrl_conn_finish(&c->fsm, &t->sink, &w);
+	}
+	for (size_t i = 0; i < t->ncalls; i++) {
+		pt_call *k = t->calls[i];
+		pt_where w = *at;
+		w.conn = k->conn;
+		w.call = k->idx;
+		w.dir = PT_DIR_UNKNOWN;
+		if (k->up && k->conn) {
+			/* RFC 2637 4: once the call is up, both sides carry PPP in GRE */
+			int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;
+			if (!pns && !pac) {
+				w.pkt = k->up_pkt;
+				w.ts_us = k->t_up;
+				pt_report(&t->sink, PT_R_GRE_NONE, &w,
+					  "call up at packet %llu but no GRE seen either way (PNS Call ID %u, PAC Call ID %u)",
+					  (unsigned long long)k->up_pkt, k->pns_call_id, k->pac_call_id);
+			} else if (!pns || !pac) {
+				int silent = pns ? PT_DIR_PAC : PT_DIR_PNS;
+				w.pkt = k->up_pkt;
+				w.ts_us = k->t_up;
+				w.dir = silent;
+				pt_report(&t->sink, PT_R_GRE_NEVER_SENT, &w,
+					  "GRE seen only from the %s: nothing from the %s in %llu packets",
+					  silent == PT_DIR_PNS ? "PAC" : "PNS", silent == PT_DIR_PNS ? "PNS" : "PAC",
+					  (unsigned long long)k->gre[!silent].packets);
+			}
+		}
+		pt_tunnel_call_finish(t, k, &w);
+	}
+}

@@ -1,0 +1,218 @@
+/* tunnel.h: the tunnel model: control connections, their calls, GRE flows and PPP state, fed by a front end. */
+#ifndef PT_TUNNEL_H
+#define PT_TUNNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctrl_fsm.h"
+#include "finding.h"
+#include "gre.h"
+#include "mppe.h"
+#include "mppc.h"
+#include "pppobs.h"
+#include "pptp.h"
+
+/* An IP endpoint (port 0 for GRE). family is 4 or 6; IPv4 uses a[0..3]. */
+typedef struct pt_addr {
+	uint8_t family;
+	uint8_t a[16];
+	uint16_t port;
+} pt_addr;
+
+int pt_addr_eq(const pt_addr *x, const pt_addr *y);       /* address only, not port */
+/* "192.0.2.1" / "2001:db8::1", with ":port" (IPv6 as [..]:port) when with_port */
+void pt_addr_fmt(const pt_addr *a, int with_port, char *buf, size_t cap);
+
+/* How a TCP control connection ended, as the front end saw it. */
+enum pt_tcp_end { PT_END_NONE = 0, PT_END_FIN, PT_END_RST, PT_END_EVICTED, PT_END_EOF };
+
+/* TCP facts the front end passes at close, for the verdicts. */
+typedef struct pt_tcp_facts {
+	uint8_t syn, synack, ack;      /* handshake packets seen */
+	uint8_t rst_from[2];           /* RST seen from client [0] / server [1] */
+	uint8_t fin_from[2];
+	uint64_t bytes[2];
+	uint64_t gaps[2];              /* bytes never seen */
+	uint64_t syn_pkt;
+	int64_t syn_ts_us;
+} pt_tcp_facts;
+
+typedef struct pt_tunnel pt_tunnel;
+typedef struct pt_call pt_call;
+
+typedef struct pt_conn {
+	uint32_t idx;                  /* 1-based, in order of appearance */
+	pt_addr cli, srv;              /* TCP client and server */
+	uint8_t pns_is_cli;            /* 1: the TCP client is the PNS (usual) */
+	uint8_t role_known;            /* a role-specific message settled it */
+	uint8_t midstream;
+	uint8_t synced[2];             /* per TCP dir: message boundaries known */
+	uint8_t ended;
+	uint8_t end_how, end_dir;
+	uint64_t skipped[2];           /* octets dropped while resynchronising */
+	uint64_t msgs[2], bytes[2];    /* per TCP dir */
+	uint64_t first_pkt, last_pkt;
+	int64_t t_first, t_last, t_end;
+	uint64_t end_pkt;
+	pt_tcp_facts tcp;
+	pt_ctrl_conn fsm;
+	int32_t ncalls;
+	uint8_t rules_seen[(PT_R__COUNT + 7) / 8];
+	uint32_t findings[3];          /* by severity */
+	/* first refusal / stop, for the verdicts */
+	uint64_t refuse_pkt, stop_pkt;
+	int stop_dir;
+} pt_conn;
+
+/* One direction of a call's PPP/GRE traffic, indexed by sender (PT_DIR_PNS / PT_DIR_PAC). */
+typedef struct pt_call_dir {
+	uint64_t first_pkt, last_pkt;
+	int64_t t_first, t_last;
+	uint64_t ppp_frames, bad_frames;
+	uint64_t data_frames;          /* IP, IPv6, encrypted */
+	uint64_t decrypted, decrypt_failed;
+} pt_call_dir;
+
+struct pt_call {
+	int32_t idx;                   /* 0-based, global */
+	uint32_t conn;                 /* pt_conn.idx, 0 = GRE without a control connection */
+	int32_t fsm_call;              /* index in conn->fsm.calls, -1 none */
+	uint16_t pns_call_id, pac_call_id;
+	uint8_t has_pns_id, has_pac_id;
+	uint8_t up;                    /* the control channel brought it up */
+	uint8_t down;
+	pt_addr pns, pac;              /* IP addresses (GRE endpoints) */
+	uint64_t req_pkt, up_pkt, down_pkt;
+	int64_t t_req, t_up, t_down;
+	pt_gre_flow gre[2];            /* by sender */
+	pt_call_dir d[2];
+	uint32_t findings[3];
+	uint8_t rules_seen[(PT_R__COUNT + 7) / 8];
+	struct pt_call_ext *ext;       /* PPP/auth/MPPE state, owned by the tunnel */
+	int32_t hnext[2];              /* GRE lookup chains */
+	uint8_t bound[2];
+	uint8_t reported_after_clear, reported_before_up;
+};
+
+typedef struct pt_tunnel_hooks {
+	void *user;
+	/* every finding (required) */
+	void (*on_finding)(void *user, const pt_finding *f);
+	/* one decode line per message (optional: NULL means no formatting cost) */
+	void (*on_decode)(void *user, const pt_where *at, const char *line);
+	/* each decrypted (or clear) inner PPP data frame: protocol field + payload (optional) */
+	void (*on_inner)(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len);
+	/* derived keys, only when the user asked for --show-keys (optional) */
+	void (*on_secret)(void *user, const pt_where *at, const char *what, const uint8_t *key, size_t len);
+} pt_tunnel_hooks;
+
+typedef struct pt_tunnel_cfg {
+	size_t max_conns;              /* 0 = default 4096 */
+	size_t max_calls;              /* 0 = default 65536 */
+	const struct pt_cred *creds;   /* credentials for verification/decryption (may be NULL) */
+	size_t ncreds;
+} pt_tunnel_cfg;
+
+pt_tunnel *pt_tunnel_new(const pt_tunnel_cfg *cfg, const pt_tunnel_hooks *hooks);
+void pt_tunnel_free(pt_tunnel *t);
+
+/* A TCP connection to/from port 1723 began (or was first seen mid-stream). */
+pt_conn *pt_tunnel_ctrl_open(pt_tunnel *t, const pt_addr *cli, const pt_addr *srv, int midstream, const pt_where *at);
+/* In-order stream bytes; tcpdir 0 = client->server.  Returns octets consumed; the rest is offered again. */
+size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *data, size_t len, const pt_where *at);
+/* Octets that will never be seen: resynchronise on the magic cookie. */
+void pt_tunnel_ctrl_gap(pt_tunnel *t, pt_conn *c, int tcpdir, uint32_t missing, const pt_where *at);
+/* The TCP connection ended; facts may be NULL. leftover = octets still buffered (a cut message). */
+void pt_tunnel_ctrl_close(pt_tunnel *t, pt_conn *c, int how, int tcpdir, size_t leftover,
+			  const pt_tcp_facts *facts, const pt_where *at);
+
+/* One GRE packet (IP protocol 47): the IP payload as captured; wire_len from the IP header. */
+void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const uint8_t *gre, size_t caplen,
+		   size_t wire_len, const pt_where *at);
+
+/* End of input: close what is open, report what never finished. */
+void pt_tunnel_finish(pt_tunnel *t, const pt_where *at);
+
+/* Reading the model (reports, verdicts). */
+size_t pt_tunnel_nconns(const pt_tunnel *t);
+const pt_conn *pt_tunnel_conn(const pt_tunnel *t, size_t i);     /* i 0-based */
+size_t pt_tunnel_ncalls(const pt_tunnel *t);
+const pt_call *pt_tunnel_call(const pt_tunnel *t, size_t i);
+int64_t pt_tunnel_t0(const pt_tunnel *t);                         /* time of the first packet seen */
+
+
+/* ---- what the tunnel knows of a call's PPP session (read by reports and verdicts) ---- */
+
+/* The outcome of checking one authentication against the credentials given. */
+enum pt_authv {
+	PT_AUTHV_NONE = 0,      /* nothing to check (no authentication seen) */
+	PT_AUTHV_NO_CREDS,      /* no credentials were given at all */
+	PT_AUTHV_NO_USER,       /* credentials given, none for this user */
+	PT_AUTHV_OK,            /* the response matches the password */
+	PT_AUTHV_WRONG,         /* the response was made with another password */
+	PT_AUTHV_UNSUP          /* the credential lacks what the method needs (NT hash for PAP) */
+};
+extern const pt_vs pt_authv_vs[];
+
+typedef struct pt_inner_stats {
+	uint64_t ipv4, ipv6, other, bytes;
+	uint64_t icmp, tcp, udp, l4_other, fragments;
+	uint8_t has_addr;
+	uint8_t src[4], dst[4];         /* first IPv4 packet's addresses */
+} pt_inner_stats;
+
+struct pt_call_ext {
+	pt_pppobs ppp;
+	/* authentication, per authenticator side */
+	uint8_t authv[2];               /* enum pt_authv */
+	uint8_t success_forged[2];      /* MS-CHAPv2 S= does not match a verified password */
+	uint8_t success_checked[2];
+	uint64_t auth_pkt[2];           /* the Success/Failure (or last response) */
+	uint64_t fail_pkt[2];
+	uint32_t fail_error[2];
+	unsigned failures[2];
+	char user[2][64];               /* printable */
+	int cred[2];                    /* index into the tunnel's credentials, -1 none */
+	uint8_t nt_resp[2][24];
+	uint8_t has_nt_resp[2];
+	uint8_t mschap1_chal[2][8];
+	/* MPPE: per SENDER */
+	uint8_t ccp_open;
+	uint32_t mppe_bits;             /* as negotiated (the PAC's receive side, else the PNS's) */
+	int key_bits;                   /* 40, 56, 128; 0 none */
+	uint8_t stateless, mppc;
+	uint8_t keys;                   /* 1 ready, 0 not (yet), 2 unavailable (reported) */
+	uint8_t mppe_init[2];
+	pt_mppe_ctx mppe[2];
+	pt_mppc_ctx *mppc_ctx[2];
+	uint64_t enc_frames[2];         /* 0x00FD frames seen */
+	uint64_t first_bad_pkt[2];
+	uint64_t reset_reqs[2];         /* CCP Reset-Requests sent by this side */
+	/* data */
+	pt_inner_stats inner[2];        /* per sender */
+	uint64_t clear_data[2];         /* IP frames in clear on the link */
+	uint64_t oversize[2];           /* data frames above the receiver's MRU */
+	/* termination */
+	int8_t term_dir;                /* -1 none */
+	uint64_t term_pkt;
+	char term_reason[80];
+	uint64_t lcp_open_pkt, ccp_open_pkt, ipcp_open_pkt, auth_done_pkt;
+	/* for the verdicts */
+	uint64_t lcp_echo_req[2], lcp_echo_rep[2];  /* sent by each side */
+	int64_t t_last_rx[2];            /* last frame sent by each side */
+	int64_t t_first_unanswered[2];   /* first LCP Echo-Request of a side not answered since */
+	uint64_t pkt_first_unanswered[2];
+	int8_t mppe_refused_by;          /* -1, or the side that rejected MPPE (CCP Configure-Reject or LCP Protocol-Reject of CCP) */
+	uint64_t mppe_refused_pkt;
+	uint32_t mppe_wanted[2];         /* MPPE bits each side asked for in its CCP Configure-Request */
+	uint64_t ipcp_naks[2], ipcp_rejs[2], ipcp_termreq_pkt;
+};
+
+/* Did a rule fire on this connection / call? */
+static inline int pt_rule_seen(const uint8_t *bits, int rule)
+{
+	return rule >= 0 && rule < PT_R__COUNT && (bits[rule / 8] >> (rule % 8)) & 1;
+}
+
+#endif

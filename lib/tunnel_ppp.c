@@ -1,0 +1,612 @@
+/* tunnel_ppp.c: a call's PPP session: negotiation (pppobs), credential checks, MPPE keys and decryption, inner traffic (RFC 1661, 2759, 3078, 3079, 2118). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cursor.h"
+#include "fmt.h"
+#include "mppc.h"
+#include "mppe.h"
+#include "mschap.h"
+#include "tunnel_int.h"
+
+const pt_vs pt_authv_vs[] = {
+	{ PT_AUTHV_NONE, "not checked" },
+	{ PT_AUTHV_NO_CREDS, "no credentials given" },
+	{ PT_AUTHV_NO_USER, "no credentials for this user" },
+	{ PT_AUTHV_OK, "password verified" },
+	{ PT_AUTHV_WRONG, "wrong password" },
+	{ PT_AUTHV_UNSUP, "credential cannot check this method" },
+	{ 0, NULL },
+};
+
+int pt_tunnel_call_ext_new(pt_tunnel *t, pt_call *k)
+{
+	struct pt_call_ext *x = calloc(1, sizeof *x);
+
+	(void)t;
+	if (!x)
+		return PT_ENOMEM;
+	pt_pppobs_init(&x->ppp);
+	x->cred[0] = x->cred[1] = -1;
+	x->term_dir = -1;
+	x->mppe_refused_by = -1;
+	k->ext = x;
+	return PT_OK;
+}
+
+static void keys_drop(struct pt_call_ext *x)
+{
+	for (int d = 0; d < 2; d++) {
+		if (x->mppe_init[d])
+			pt_mppe_done(&x->mppe[d]);
+		x->mppe_init[d] = 0;
+	}
+}
+
+void pt_tunnel_call_ext_free(pt_call *k)
+{
+	struct pt_call_ext *x = k->ext;
+
+	if (!x)
+		return;
+	keys_drop(x);
+	for (int d = 0; d < 2; d++)
+		free(x->mppc_ctx[d]);
+	explicit_bzero(x->nt_resp, sizeof x->nt_resp);
+	free(x);
+	k->ext = NULL;
+}
+
+static void printable(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n && j + 1 < cap; i++)
+		out[j++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
+	out[j] = 0;
+}
+
+/* The credential for this user: an exact name match first, then a catch-all (empty user). */
+static int cred_for(const pt_tunnel *t, const uint8_t *name, size_t len)
+{
+	int any = -1;
+
+	for (size_t i = 0; i < t->ncreds; i++) {
+		const pt_cred *c = &t->creds[i];
+		size_t ul = strlen(c->user);
+		if (ul == 0) {
+			if (any < 0)
+				any = (int)i;
+			continue;
+		}
+		if (ul == len && memcmp(c->user, name, len) == 0)
+			return (int)i;
+		/* "DOMAIN\user" on the wire, "user" given */
+		if (len > ul && name[len - ul - 1] == '\\' && memcmp(c->user, name + len - ul, ul) == 0)
+			return (int)i;
+	}
+	return any;
+}
+
+static void secret_hook(pt_tunnel *t, const pt_where *at, const char *what, const uint8_t *key, size_t len)
+{
+	if (t->hooks.on_secret)
+		t->hooks.on_secret(t->hooks.user, at, what, key, len);
+}
+
+/* ---- authentication checks (the authenticator is side a, the peer !a) ---- */
+
+static void check_response(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth *au, const pt_auth_msg *m,
+			   const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	int ci, rc = PT_EUNSUP, mode = 0;
+	const pt_cred *c;
+
+	printable(m->name.p, pt_left(&m->name), x->user[a], sizeof x->user[a]);
+	if (m->proto == PT_PPP_CHAP && m->ms_valid && m->nt_resp) {
+		memcpy(x->nt_resp[a], m->nt_resp, 24);
+		x->has_nt_resp[a] = 1;
+	}
+	if (!t->ncreds) {
+		x->authv[a] = PT_AUTHV_NO_CREDS;
+		return;
+	}
+	if (m->proto == PT_PPP_PAP)
+		ci = cred_for(t, m->peer_id.p, pt_left(&m->peer_id));
+	else
+		ci = cred_for(t, m->name.p, pt_left(&m->name));
+	if (ci < 0) {
+		x->authv[a] = PT_AUTHV_NO_USER;
+		pt_report(&t->sink, PT_R_AUTH_CREDENTIALS_MISSING, at, "no credentials for user \"%s\": not verified",
+			  x->user[a]);
+		return;
+	}
+	c = &t->creds[ci];
+	x->cred[a] = ci;
+	if (m->proto == PT_PPP_PAP) {
+		rc = pt_cred_verify_pap(c, m->password.p, pt_left(&m->password));
+	} else if (au->alg == PT_CHAP_ALG_MD5) {
+		if (au->chal_valid)
+			rc = pt_cred_verify_chap_md5(c, m->id, au->chal, au->chal_len, m->value.p, pt_left(&m->value));
+	} else if (au->alg == PT_CHAP_ALG_MSCHAPV1 && m->ms_valid) {
+		if (au->chal_valid && au->chal_len == 8) {
+			memcpy(x->mschap1_chal[a], au->chal, 8);
+			rc = pt_cred_verify_mschap1(c, au->chal, m->lm_resp, m->nt_resp, m->flags & 1);
+		}
+	} else if (au->alg == PT_CHAP_ALG_MSCHAPV2 && m->ms_valid) {
+		if (au->chal_valid && au->chal_len == 16) {
+			rc = pt_cred_verify_mschap2(c, au->chal, m->peer_chal, (const char *)m->name.p, pt_left(&m->name),
+						    m->nt_resp, PT_MSCHAP_USER_AUTO, &mode);
+			if (rc == PT_OK && mode == PT_MSCHAP_USER_AS_SENT && memchr(m->name.p, '\\', pt_left(&m->name)))
+				pt_report(&t->sink, PT_R_AUTH_MSCHAPV2_DOMAIN_HASHED, at,
+					  "NT-Response computed over \"%s\" with its domain part", x->user[a]);
+		}
+	}
+	switch (rc) {
+	case PT_OK:
+		x->authv[a] = PT_AUTHV_OK;
+		break;
+	case PT_AUTH_MISMATCH:
+		x->authv[a] = PT_AUTHV_WRONG;
+		pt_report(&t->sink, PT_R_AUTH_PASSWORD_MISMATCH, at,
+			  "%s response of \"%s\" does not match the password given",
+			  m->proto == PT_PPP_PAP ? "PAP" : pt_vs_name_or(pt_chap_alg_vs, au->alg, "CHAP"), x->user[a]);
+		break;
+	default:
+		x->authv[a] = PT_AUTHV_UNSUP;
+		pt_report(&t->sink, PT_R_AUTH_CREDENTIALS_INSUFFICIENT, at,
+			  "the credential for \"%s\" cannot check %s (a clear password is needed)", x->user[a],
+			  m->proto == PT_PPP_PAP ? "PAP" : pt_vs_name_or(pt_chap_alg_vs, au->alg, "CHAP"));
+		break;
+	}
+}
+
+/* RFC 2759 5: the authenticator proves it knows the password too. */
+static void check_success(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth *au, const pt_auth_msg *m,
+			  const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	const pt_cred *c;
+	int rc;
+
+	if (au->alg != PT_CHAP_ALG_MSCHAPV2 || x->cred[a] < 0 || x->authv[a] != PT_AUTHV_OK || !x->has_nt_resp[a] ||
+	    !au->chal_valid || au->chal_len != 16 || !au->resp_valid || au->resp_len < 16)
+		return;
+	c = &t->creds[x->cred[a]];
+	rc = pt_cred_verify_mschap2_success(c, au->chal, au->resp, (const char *)au->name, au->name_len, x->nt_resp[a],
+					    PT_MSCHAP_USER_AUTO, (const char *)m->message.p, pt_left(&m->message));
+	x->success_checked[a] = 1;
+	if (rc == PT_AUTH_MISMATCH) {
+		x->success_forged[a] = 1;
+		pt_report(&t->sink, PT_R_AUTH_MSCHAPV2_AUTHENTICATOR_MISMATCH, at,
+			  "the %s's Success does not prove knowledge of the password of \"%s\" (forged or wrong server)",
+			  a == PT_DIR_PNS ? "PNS" : "PAC", x->user[a]);
+	}
+}
+
+/* ---- MPPE keys (RFC 3079) ---- */
+
+static int bits_of(uint32_t mppe_bits)
+{
+	if (mppe_bits & PT_CCP_MPPE_S)
+		return 128;
+	if (mppe_bits & PT_CCP_MPPE_M)
+		return 56;
+	if (mppe_bits & PT_CCP_MPPE_L)
+		return 40;
+	return 0;
+}
+
+/* The side that authenticated its peer with MS-CHAP, or -1. */
+static int mschap_authenticator(const struct pt_call_ext *x)
+{
+	for (int a = 0; a < 2; a++) {
+		const pt_pppobs_auth *au = &x->ppp.auth[a];
+		if (au->proto == PT_PPP_CHAP && (au->alg == PT_CHAP_ALG_MSCHAPV2 || au->alg == PT_CHAP_ALG_MSCHAPV1) &&
+		    au->state == PT_PPPOBS_AUTH_SUCCESS)
+			return a;
+	}
+	return -1;
+}
+
+static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	int a = mschap_authenticator(x), bits = x->key_bits;
+	uint8_t key[2][16];
+	const pt_cred *c;
+	unsigned opts = x->stateless ? PT_MPPE_OPT_STATELESS : 0;
+
+	keys_drop(x);
+	x->keys = 0;
+	if (!bits)
+		return;
+	if (a < 0 || x->cred[a] < 0 || x->authv[a] != PT_AUTHV_OK) {
+		x->keys = 2;
+		pt_report(&t->sink, PT_R_MPPE_KEY_UNKNOWN, at, "%s: encrypted payload will not be decrypted",
+			  a < 0 ? "no successful MS-CHAP authentication seen"
+			  : !t->ncreds ? "no credentials given"
+			  : x->authv[a] == PT_AUTHV_WRONG ? "the password given is wrong"
+			  : "no usable credentials for this user");
+		return;
+	}
+	c = &t->creds[x->cred[a]];
+	if (!c->has_nt_hash) {
+		x->keys = 2;
+		return;
+	}
+	memset(key, 0, sizeof key);
+	if (x->ppp.auth[a].alg == PT_CHAP_ALG_MSCHAPV2) {
+		/* RFC 3079 3: the authenticator is the "server"; its send key is what it sends with */
+		uint8_t send[16], recv[16];
+		if (pt_mppe_chap2_start_keys(c->nt_hash, x->nt_resp[a], bits, 1, send, recv) != PT_OK) {
+			x->keys = 2;
+			return;
+		}
+		memcpy(key[a], send, 16);
+		memcpy(key[!a], recv, 16);
+		explicit_bzero(send, sizeof send);
+		explicit_bzero(recv, sizeof recv);
+	} else {
+		/* RFC 3079 2: MS-CHAPv1 keys are the same both ways */
+		uint8_t hh[16];
+		if (bits == 128 || !c->has_lm_hash) {
+			pt_nt_hash_hash(c->nt_hash, hh);
+			pt_mppe_chap1_start_key_nt(hh, x->mschap1_chal[a], key[0]);
+			explicit_bzero(hh, sizeof hh);
+		} else {
+			pt_mppe_chap1_start_key_lm(c->lm_hash, key[0]);
+		}
+		memcpy(key[1], key[0], 16);
+	}
+	for (int d = 0; d < 2; d++) {
+		if (pt_mppe_init(&x->mppe[d], key[d], bits, opts) == PT_OK)
+			x->mppe_init[d] = 1;
+		secret_hook(t, at, d == PT_DIR_PNS ? "MPPE start key PNS>PAC" : "MPPE start key PAC>PNS", key[d],
+			    bits == 128 ? 16 : 8);
+	}
+	explicit_bzero(key, sizeof key);
+	x->keys = (x->mppe_init[0] && x->mppe_init[1]) ? 1 : 2;
+	if (x->mppc) {
+		for (int d = 0; d < 2; d++) {
+			if (!x->mppc_ctx[d])
+				x->mppc_ctx[d] = malloc(sizeof *x->mppc_ctx[d]);
+			if (x->mppc_ctx[d])
+				pt_mppc_init(x->mppc_ctx[d], x->stateless);
+		}
+	}
+}
+
+/* ---- data frames ---- */
+
+static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, const uint8_t *p, size_t len,
+			  const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	pt_inner_stats *s = &x->inner[dir];
+	const pt_pppobs_lcp *rx = &x->ppp.lcp[!dir];
+
+	s->bytes += len;
+	if (proto == PT_PPP_IP && len >= 20 && (p[0] >> 4) == 4) {
+		s->ipv4++;
+		if (!s->has_addr) {
+			memcpy(s->src, p + 12, 4);
+			memcpy(s->dst, p + 16, 4);
+			s->has_addr = 1;
+		}
+		if ((p[6] & 0x20) || ((p[6] & 0x1f) | p[7]))
+			s->fragments++;
+		switch (p[9]) {
+		case 1:
+			s->icmp++;
+			break;
+		case 6:
+			s->tcp++;
+			break;
+		case 17:
+			s->udp++;
+			break;
+		default:
+			s->l4_other++;
+			break;
+		}
+	} else if (proto == 0x0057 && len >= 40 && (p[0] >> 4) == 6) {
+		s->ipv6++;
+	} else {
+		s->other++;
+	}
+	/* RFC 1661 6.1: the receiver's MRU bounds the Information field */
+	if (rx->mru && len > rx->mru)
+		x->oversize[dir]++;
+	if (t->hooks.on_inner)
+		t->hooks.on_inner(t->hooks.user, at, proto, p, len);
+}
+
+static void decode_line(pt_tunnel *t, const pt_where *at, const char *prefix, const uint8_t *frame, size_t len,
+			uint8_t alg)
+{
+	char line[700], full[760];
+
+	if (!t->hooks.on_decode)
+		return;
+	pt_fmt_ppp(frame, len, alg, line, sizeof line);
+	snprintf(full, sizeof full, "%s%s", prefix, line);
+	pt_tunnel_decode(t, at, full);
+}
+
+/* One decrypted (and decompressed) frame: protocol field + payload. */
+static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size_t len, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	uint16_t proto;
+	size_t plen;
+	pt_cursor c;
+	pt_ppp_frame f;
+	pt_pppobs_event ev;
+
+	if (pt_mppe_check_plain(p, len, &proto, &plen) != PT_OK) {
+		k->d[dir].decrypt_failed++;
+		if (!x->first_bad_pkt[dir])
+			x->first_bad_pkt[dir] = at->pkt;
+		pt_report(&t->sink, PT_R_MPPE_DECRYPT_INVALID_PPP, at,
+			  "decryption produced invalid PPP (first octets %02x %02x): wrong key or lost key stream",
+			  len > 0 ? p[0] : 0, len > 1 ? p[1] : 0);
+		return;
+	}
+	k->d[dir].decrypted++;
+	decode_line(t, at, "  decrypted: ", p, len, 0);
+	c = pt_cur(p, len);
+	if (pt_ppp_parse(&c, &f) == PT_OK) {
+		memset(&ev, 0, sizeof ev);
+		/* control packets inside MPPE are rare but legal: let the observer see them */
+		pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
+		inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), at);
+	}
+}
+
+static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	pt_cursor in = f->info;
+	pt_mppe_info info;
+	size_t outlen = 0;
+	int rc;
+
+	x->enc_frames[dir]++;
+	if (x->keys != 1 || !x->mppe_init[dir])
+		return;
+	memset(&info, 0, sizeof info);
+	rc = pt_mppe_decrypt(&x->mppe[dir], &in, t->dbuf, sizeof t->dbuf, &outlen, &info);
+	if (info.ev & PT_MPPE_EV_JUMP)
+		pt_report(&t->sink, PT_R_MPPE_COHERENCY_JUMP, at, "coherency count %u: %u packets missing", info.hdr.cc,
+			  info.lost);
+	if (info.ev & (PT_MPPE_EV_BACKWARDS | PT_MPPE_EV_DUPLICATE))
+		pt_report(&t->sink, PT_R_MPPE_COHERENCY_BACKWARDS, at, "coherency count %u went back or repeated",
+			  info.hdr.cc);
+	if (info.ev & PT_MPPE_EV_STATELESS_NO_FLUSH)
+		pt_report(&t->sink, PT_R_MPPE_STATELESS_FLUSH_BIT_CLEAR, at, "coherency count %u without the A bit",
+			  info.hdr.cc);
+	if (info.ev & PT_MPPE_EV_NOT_ENCRYPTED)
+		pt_report(&t->sink, PT_R_MPPE_NOT_ENCRYPTED, at, "coherency count %u has the D bit clear", info.hdr.cc);
+	if (info.ev & PT_MPPE_EV_NEED_RESET)
+		pt_report(&t->sink, PT_R_MPPE_STATEFUL_LOSS, at, "stateful key stream lost at coherency count %u",
+			  info.hdr.cc);
+	if (rc != PT_OK) {
+		k->d[dir].decrypt_failed++;
+		if (info.reason == PT_MPPE_R_TRUNCATED)
+			pt_report(&t->sink, PT_R_MPPE_HEADER_TRUNCATED, at, "%zu octets", pt_left(&f->info));
+		else if (info.reason == PT_MPPE_R_TOO_OLD)
+			pt_report(&t->sink, PT_R_MPPE_STATELESS_TOO_OLD, at, "coherency count %u", info.hdr.cc);
+		return;
+	}
+	if (x->mppc && (info.hdr.bits & PT_MPPE_BIT_C) && x->mppc_ctx[dir]) {
+		size_t zlen = 0;
+		rc = pt_mppc_decompress(x->mppc_ctx[dir], info.hdr.bits, t->dbuf, outlen, t->zbuf, sizeof t->zbuf, &zlen);
+		if (rc != PT_OK) {
+			k->d[dir].decrypt_failed++;
+			pt_report(&t->sink, rc == PT_ESTATE ? PT_R_MPPC_HISTORY_LOST : PT_R_MPPC_DECOMPRESS_ERROR, at,
+				  "coherency count %u: %s", info.hdr.cc, pt_strerror(rc));
+			return;
+		}
+		inner_frame(t, k, dir, t->zbuf, zlen, at);
+	} else {
+		if (x->mppc && x->mppc_ctx[dir] && (info.hdr.bits & PT_MPPE_BIT_A))
+			pt_mppc_init(x->mppc_ctx[dir], x->stateless);
+		inner_frame(t, k, dir, t->dbuf, outlen, at);
+	}
+}
+
+/* ---- the observer's events ---- */
+
+/* Control packets the verdicts need: echoes, MPPE refusals, IPCP trouble. */
+static void note_cp(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_event *ev, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	const pt_cp_pkt *p = &ev->cp;
+
+	(void)t;
+	switch (ev->cp_kind) {
+	case PT_CPK_LCP:
+		if (p->code == PT_CP_ECHO_REQ) {
+			x->lcp_echo_req[dir]++;
+			if (!x->t_first_unanswered[dir]) {
+				x->t_first_unanswered[dir] = at->ts_us;
+				x->pkt_first_unanswered[dir] = at->pkt;
+			}
+		} else if (p->code == PT_CP_ECHO_REP) {
+			x->lcp_echo_rep[dir]++;
+			x->t_first_unanswered[!dir] = 0;
+			x->pkt_first_unanswered[!dir] = 0;
+		} else if (p->code == PT_CP_PROTO_REJ && p->rej_proto == PT_PPP_CCP && x->mppe_refused_by < 0) {
+			x->mppe_refused_by = (int8_t)dir;
+			x->mppe_refused_pkt = at->pkt;
+		}
+		break;
+	case PT_CPK_CCP:
+		if (p->code == PT_CP_CONF_REQ || p->code == PT_CP_CONF_REJ) {
+			pt_cp_opt_iter it;
+			pt_cp_opt o;
+			pt_cp_opt_iter_init(&it, &p->rest, p->complete);
+			while (pt_cp_opt_next(&it, &o) == 1) {
+				pt_cp_optval v;
+				if (o.type != PT_CCP_OPT_MPPE)
+					continue;
+				if (p->code == PT_CP_CONF_REQ && pt_cp_opt_decode(PT_CPK_CCP, &o, &v) == PT_OK)
+					x->mppe_wanted[dir] = v.u32;
+				else if (p->code == PT_CP_CONF_REJ && x->mppe_refused_by < 0) {
+					x->mppe_refused_by = (int8_t)dir;
+					x->mppe_refused_pkt = at->pkt;
+				}
+			}
+		}
+		break;
+	case PT_CPK_IPCP:
+		if (p->code == PT_CP_CONF_NAK)
+			x->ipcp_naks[dir]++;
+		else if (p->code == PT_CP_CONF_REJ)
+			x->ipcp_rejs[dir]++;
+		else if (p->code == PT_CP_TERM_REQ && !x->ipcp_termreq_pkt)
+			x->ipcp_termreq_pkt = at->pkt;
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_event *ev, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+
+	x->t_last_rx[dir] = at->ts_us;
+	if (ev->what & PT_PPPEV_CP)
+		note_cp(t, k, dir, ev, at);
+
+	if (ev->what & PT_PPPEV_LCP_OPENED && !x->lcp_open_pkt)
+		x->lcp_open_pkt = at->pkt;
+	if (ev->what & PT_PPPEV_AUTH_MSG && ev->auth) {
+		const pt_auth_msg *m = ev->auth;
+		int a = ev->authenticator;
+		if (a == PT_DIR_PNS || a == PT_DIR_PAC) {
+			const pt_pppobs_auth *au = &x->ppp.auth[a];
+			int is_resp = (m->proto == PT_PPP_PAP && m->code == PT_PAP_AUTH_REQ) ||
+				      (m->proto == PT_PPP_CHAP && m->code == PT_CHAP_RESPONSE);
+			if (is_resp) {
+				if (m->proto == PT_PPP_PAP) {
+					printable(m->peer_id.p, pt_left(&m->peer_id), x->user[a], sizeof x->user[a]);
+				} else if (au->alg == PT_CHAP_ALG_MSCHAPV1) {
+					pt_report(&t->sink, PT_R_AUTH_MSCHAPV1_WEAK, at, "MS-CHAPv1 response");
+					if (m->ms_valid && !(m->flags & 1))
+						pt_report(&t->sink, PT_R_AUTH_MSCHAPV1_LM_RESPONSE, at,
+							  "the response uses the LAN Manager hash");
+				}
+				check_response(t, k, a, au, m, at);
+				x->auth_pkt[a] = at->pkt;
+			} else if (m->proto == PT_PPP_CHAP && m->code == PT_CHAP_SUCCESS) {
+				check_success(t, k, a, au, m, at);
+			}
+		}
+	}
+	if (ev->what & PT_PPPEV_AUTH_RESULT) {
+		int a = ev->authenticator;
+		if ((a == 0 || a == 1)) {
+			x->auth_pkt[a] = at->pkt;
+			if (!ev->auth_success) {
+				x->failures[a]++;
+				x->fail_pkt[a] = at->pkt;
+				x->fail_error[a] = ev->auth_error;
+			}
+		}
+	}
+	if (ev->what & PT_PPPEV_AUTH_DONE && !x->auth_done_pkt)
+		x->auth_done_pkt = at->pkt;
+	if (ev->what & PT_PPPEV_CCP_OPENED) {
+		/* RFC 3078 2: both directions use the bits agreed; prefer what the PAC receives with */
+		uint32_t bits = ev->mppe_bits[PT_DIR_PAC] ? ev->mppe_bits[PT_DIR_PAC] : ev->mppe_bits[PT_DIR_PNS];
+		x->ccp_open = 1;
+		if (!x->ccp_open_pkt)
+			x->ccp_open_pkt = at->pkt;
+		x->mppe_bits = bits;
+		x->key_bits = bits_of(bits);
+		x->stateless = (bits & PT_CCP_MPPE_H) != 0;
+		x->mppc = (bits & PT_CCP_MPPE_C) != 0;
+		if (x->key_bits && x->key_bits < 128)
+			pt_report(&t->sink, PT_R_MPPE_KEY_WEAK, at, "%d-bit MPPE keys negotiated", x->key_bits);
+		if (x->key_bits && !x->stateless)
+			pt_report(&t->sink, PT_R_MPPE_STATEFUL_USED, at, "stateful MPPE negotiated over a PPTP tunnel");
+		keys_setup(t, k, at);
+	}
+	if (ev->what & PT_PPPEV_CCP_RESET_REQ) {
+		/* the sender of the Reset-Request receives badly: the other side must flush */
+		x->reset_reqs[dir]++;
+		if (x->mppe_init[!dir])
+			pt_mppe_reset_request(&x->mppe[!dir]);
+	}
+	if (ev->what & PT_PPPEV_IPCP_OPENED && !x->ipcp_open_pkt)
+		x->ipcp_open_pkt = at->pkt;
+	if (ev->what & PT_PPPEV_LCP_TERMINATE && x->term_dir < 0) {
+		x->term_dir = (int8_t)dir;
+		x->term_pkt = at->pkt;
+		printable(ev->term_reason.p, pt_left(&ev->term_reason), x->term_reason, sizeof x->term_reason);
+	}
+	if (ev->what & PT_PPPEV_DATA) {
+		if (ev->proto == PT_PPP_IP || ev->proto == 0x0057) {
+			x->clear_data[dir]++;
+			inner_account(t, k, dir, ev->proto, ev->payload.p, pt_left(&ev->payload), at);
+		}
+	}
+}
+
+void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, size_t len, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	pt_cursor c = pt_cur(ppp, len);
+	pt_ppp_frame f;
+	pt_pppobs_event ev;
+	int rc;
+
+	if (!x)
+		return;
+	k->d[dir].ppp_frames++;
+	rc = pt_ppp_parse(&c, &f);
+	if (rc != PT_OK) {
+		k->d[dir].bad_frames++;
+		pt_report(&t->sink, PT_R_GRE_NOT_PPP, at, "%zu octets: %s", len, pt_strerror(rc));
+		return;
+	}
+	{
+		uint8_t alg = x->ppp.auth[0].alg ? x->ppp.auth[0].alg : x->ppp.auth[1].alg;
+		decode_line(t, at, "  ", ppp, len, alg);
+	}
+	memset(&ev, 0, sizeof ev);
+	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
+	on_ppp_event(t, k, dir, &ev, at);
+	if (f.proto == PT_PPP_COMP) {
+		k->d[dir].data_frames++;
+		mppe_frame(t, k, dir, &f, at);
+	} else if (f.proto == PT_PPP_IP || f.proto == 0x0057) {
+		k->d[dir].data_frames++;
+	}
+}
+
+void pt_tunnel_call_ctrl_event(pt_tunnel *t, pt_call *k, const pt_ctrl_event *ev, const pt_where *at)
+{
+	(void)t;
+	(void)k;
+	(void)ev;
+	(void)at;
+}
+
+void pt_tunnel_call_finish(pt_tunnel *t, pt_call *k, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+
+	(void)t;
+	(void)at;
+	if (!x)
+		return;
+	/* keys are not needed any more: wipe them now */
+	keys_drop(x);
+	explicit_bzero(x->nt_resp, sizeof x->nt_resp);
+}

@@ -1,0 +1,515 @@
+/* verdict.c: the first root cause of a call's failure, in plain words, from the tunnel model (RFC 2637, 1661, 2759, 3078). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "fmt.h"
+#include "verdict.h"
+
+const pt_vs pt_verdict_code_vs[] = {
+	{ PT_V_OK, "ok" },
+	{ PT_V_OK_NO_DATA, "ok-no-data" },
+	{ PT_V_INCOMPLETE, "incomplete" },
+	{ PT_V_TCP_NO_ANSWER, "tcp-no-answer" },
+	{ PT_V_TCP_REFUSED, "tcp-refused" },
+	{ PT_V_CTRL_REFUSED, "control-refused" },
+	{ PT_V_CTRL_NO_REPLY, "control-no-reply" },
+	{ PT_V_CTRL_BROKEN, "control-broken" },
+	{ PT_V_CALL_REFUSED, "call-refused" },
+	{ PT_V_CALL_NO_REPLY, "call-no-reply" },
+	{ PT_V_NO_CALL, "no-call" },
+	{ PT_V_GRE_NONE, "gre-blocked" },
+	{ PT_V_GRE_ONE_WAY, "gre-one-way" },
+	{ PT_V_LCP_FAILED, "lcp-failed" },
+	{ PT_V_AUTH_FAILED, "auth-failed" },
+	{ PT_V_AUTH_FORGED, "auth-forged" },
+	{ PT_V_MPPE_REFUSED, "encryption-refused" },
+	{ PT_V_CCP_FAILED, "encryption-failed" },
+	{ PT_V_IPCP_FAILED, "ipcp-failed" },
+	{ PT_V_DECRYPT_FAILED, "decrypt-failed" },
+	{ PT_V_ECHO_TIMEOUT, "echo-timeout" },
+	{ PT_V_MTU, "mtu" },
+	{ 0, NULL },
+};
+
+const char *pt_verdict_mschap_error(uint32_t e)
+{
+	/* RFC 2433 8 and RFC 2759 6: the Failure packet's E= values */
+	switch (e) {
+	case 646:
+		return "the account may not log on at this time of day (646, restricted logon hours)";
+	case 647:
+		return "the account is disabled (647)";
+	case 648:
+		return "the password has expired (648)";
+	case 649:
+		return "the account has no dial-in permission (649)";
+	case 691:
+		return "the user name or password was rejected (691, authentication failure)";
+	case 709:
+		return "changing the password failed (709)";
+	default:
+		return NULL;
+	}
+}
+
+const char *pt_verdict_ctrl_result(uint16_t type, uint8_t result, uint8_t error, char *buf, size_t cap)
+{
+	const pt_vs *vs = type == PT_CTRL_SCCRP   ? pt_ctrl_sccrp_result_vs
+			  : type == PT_CTRL_OCRP  ? pt_ctrl_ocrp_result_vs
+			  : type == PT_CTRL_ICRP  ? pt_ctrl_icrp_result_vs
+			  : type == PT_CTRL_CDN   ? pt_ctrl_cdn_result_vs
+						  : pt_ctrl_stopccrp_result_vs;
+	const char *r = pt_vs_name_or(vs, result, "unknown result");
+
+	if (result == PT_CTRL_RESULT_GENERAL_ERROR && error)
+		snprintf(buf, cap, "result %u (%s), error %u (%s)", result, r, error,
+			 pt_vs_name_or(pt_ctrl_gerr_vs, error, "unknown error"));
+	else
+		snprintf(buf, cap, "result %u (%s)", result, r);
+	return buf;
+}
+
+static void vset(pt_verdict *v, int code, const char *advice, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void vset(pt_verdict *v, int code, const char *advice, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->code = code;
+	v->ok = code == PT_V_OK || code == PT_V_OK_NO_DATA;
+	va_start(ap, fmt);
+	vsnprintf(v->text, sizeof v->text, fmt, ap);
+	va_end(ap);
+	snprintf(v->advice, sizeof v->advice, "%s", advice ? advice : "");
+}
+
+static void evidence(pt_verdict *v, uint64_t pkt)
+{
+	if (!pkt || v->nevidence >= PT_VERDICT_MAX_EVIDENCE)
+		return;
+	for (size_t i = 0; i < v->nevidence; i++)
+		if (v->evidence[i] == pkt)
+			return;
+	v->evidence[v->nevidence++] = pkt;
+}
+
+static void rule(pt_verdict *v, const uint8_t *seen, int r)
+{
+	if (v->nrules >= PT_VERDICT_MAX_RULES || !pt_rule_seen(seen, r))
+		return;
+	v->rules[v->nrules++] = r;
+}
+
+static const char *side(int d)
+{
+	return d == PT_DIR_PNS ? "PNS (client)" : "PAC (server)";
+}
+
+static const char *sideshort(int d)
+{
+	return d == PT_DIR_PNS ? "PNS" : "PAC";
+}
+
+static const pt_conn *conn_of(const pt_tunnel *t, uint32_t idx)
+{
+	for (size_t i = 0; i < pt_tunnel_nconns(t); i++) {
+		const pt_conn *c = pt_tunnel_conn(t, i);
+		if (c->idx == idx)
+			return c;
+	}
+	return NULL;
+}
+
+static const char *mppe_words(uint32_t bits, char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	if (!(bits & (PT_CCP_MPPE_KEYS))) {
+		pt_fmt_cat(buf, cap, &used, "%s", (bits & PT_CCP_MPPE_C) ? "MPPC compression only" : "no encryption");
+		return buf;
+	}
+	pt_fmt_cat(buf, cap, &used, "MPPE");
+	if (bits & PT_CCP_MPPE_S)
+		pt_fmt_cat(buf, cap, &used, "-128");
+	if (bits & PT_CCP_MPPE_M)
+		pt_fmt_cat(buf, cap, &used, "%s56", (bits & PT_CCP_MPPE_S) ? "/" : "-");
+	if (bits & PT_CCP_MPPE_L)
+		pt_fmt_cat(buf, cap, &used, "%s40", (bits & (PT_CCP_MPPE_S | PT_CCP_MPPE_M)) ? "/" : "-");
+	pt_fmt_cat(buf, cap, &used, " %s", (bits & PT_CCP_MPPE_H) ? "stateless" : "stateful");
+	return buf;
+}
+
+static const char *auth_name(const pt_pppobs_auth *au)
+{
+	if (au->proto == PT_PPP_PAP)
+		return "PAP";
+	if (au->proto == PT_PPP_CHAP)
+		switch (au->alg) {
+		case PT_CHAP_ALG_MD5:
+			return "CHAP-MD5";
+		case PT_CHAP_ALG_MSCHAPV1:
+			return "MS-CHAPv1";
+		case PT_CHAP_ALG_MSCHAPV2:
+			return "MS-CHAPv2";
+		default:
+			return "CHAP";
+		}
+	return "authentication";
+}
+
+/* How the call ended: LCP Terminate, Call-Disconnect-Notify, Stop-Control-Connection, TCP. */
+static void teardown(const pt_tunnel *t, const pt_call *k, const pt_conn *c, pt_verdict *v)
+{
+	const struct pt_call_ext *x = k->ext;
+	size_t used = 0;
+	const pt_ctrl_call *fc = c && k->fsm_call >= 0 ? pt_ctrl_conn_call(&c->fsm, k->fsm_call) : NULL;
+	char buf[96];
+
+	(void)t;
+	v->teardown[0] = 0;
+	if (x && x->term_dir >= 0)
+		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "LCP Terminate-Request from the %s%s%s%s (packet %llu)",
+			   sideshort(x->term_dir), x->term_reason[0] ? " \"" : "", x->term_reason,
+			   x->term_reason[0] ? "\"" : "", (unsigned long long)x->term_pkt);
+	if (fc && k->up && k->down && fc->state == PT_CALL_CLOSED && (fc->result || fc->cause))
+		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sCall-Disconnect-Notify %s", used ? "; " : "",
+			   pt_verdict_ctrl_result(PT_CTRL_CDN, fc->result, fc->error, buf, sizeof buf));
+	if (c && c->stop_pkt)
+		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sStop-Control-Connection-Request from the %s%s",
+			   used ? "; " : "", sideshort(c->stop_dir), c->fsm.stop_reason == PT_STOP_LOCAL_SHUTDOWN ? " (local shutdown)"
+									  : c->fsm.stop_reason == PT_STOP_PROTOCOL ? " (protocol version)"
+																: "");
+	if (c && c->ended) {
+		const char *how = c->end_how == PT_END_FIN ? "closed" : c->end_how == PT_END_RST ? "reset" : NULL;
+		int who = c->end_dir == 0 ? (c->pns_is_cli ? PT_DIR_PNS : PT_DIR_PAC) : (c->pns_is_cli ? PT_DIR_PAC : PT_DIR_PNS);
+		if (how)
+			pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sTCP %s by the %s", used ? "; " : "", how,
+				   sideshort(who));
+	}
+}
+
+static uint64_t frames(const pt_call *k, int d)
+{
+	return k->d[d].ppp_frames;
+}
+
+static uint64_t user_data(const pt_call *k, int d)
+{
+	const struct pt_call_ext *x = k->ext;
+	const pt_inner_stats *s = &x->inner[d];
+	if (x->keys == 1 || !x->enc_frames[d])
+		return s->ipv4 + s->ipv6 + s->other;
+	return x->enc_frames[d];
+}
+
+void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
+{
+	const pt_conn *c = k->conn ? conn_of(t, k->conn) : NULL;
+	const struct pt_call_ext *x = k->ext;
+	const pt_ctrl_call *fc = c && k->fsm_call >= 0 ? pt_ctrl_conn_call(&c->fsm, k->fsm_call) : NULL;
+	const pt_pppobs *o = &x->ppp;
+	char buf[160], wb[64], wb2[64];
+
+	memset(v, 0, sizeof *v);
+	v->conn = k->conn;
+	v->call = k->idx;
+	teardown(t, k, c, v);
+
+	/* 1. the call itself, on the control connection */
+	if (c && !k->up) {
+		if (fc && fc->state == PT_CALL_CLOSED && !pt_rule_seen(k->rules_seen, PT_R_FSM_CALL_UNKNOWN)) {
+			evidence(v, k->req_pkt);
+			evidence(v, k->down_pkt);
+			vset(v, PT_V_CALL_REFUSED,
+			     fc->result == 4 || fc->result == 3 ? "the server has no free line or address for this call: check its connection limit and address pool (pptpd: remoteip range)"
+			     : fc->result == 7 ? "the server does not accept calls from this client: check its access rules and connection limit"
+					       : "see the server's log for why it refused the call",
+			     "the %s refused the call: %s %s", sideshort(fc->incoming ? PT_DIR_PNS : PT_DIR_PAC),
+			     fc->incoming ? "Incoming-Call-Reply" : "Outgoing-Call-Reply",
+			     pt_verdict_ctrl_result(fc->incoming ? PT_CTRL_ICRP : PT_CTRL_OCRP, fc->result, fc->error, buf,
+						    sizeof buf));
+			return;
+		}
+		if (k->gre[0].packets == 0 && k->gre[1].packets == 0) {
+			evidence(v, k->req_pkt);
+			vset(v, c->ended ? PT_V_CALL_NO_REPLY : PT_V_INCOMPLETE,
+			     "the server never answered the call request: check the server's log and that it is not overloaded",
+			     "the call request (packet %llu) got no reply%s", (unsigned long long)k->req_pkt,
+			     c->ended ? " before the control connection ended" : " in the capture");
+			return;
+		}
+	}
+
+	/* 2. GRE: the classic failure is a firewall or NAT that passes TCP 1723 and drops protocol 47 */
+	if (k->up || !c) {
+		int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;
+		if (!pns && !pac) {
+			evidence(v, k->up_pkt);
+			rule(v, k->rules_seen, PT_R_GRE_NONE);
+			vset(v, PT_V_GRE_NONE,
+			     "allow IP protocol 47 (GRE, not a TCP or UDP port) both ways on every firewall between the two; on a NAT router enable PPTP passthrough (Linux: nf_conntrack_pptp)",
+			     "the call came up (packet %llu) but no GRE packet was seen in either direction: GRE is blocked, or the capture filter left it out",
+			     (unsigned long long)k->up_pkt);
+			return;
+		}
+		if (!pns || !pac) {
+			int silent = pns ? PT_DIR_PAC : PT_DIR_PNS;
+			pt_addr_fmt(silent == PT_DIR_PNS ? &k->pns : &k->pac, 0, wb, sizeof wb);
+			pt_addr_fmt(silent == PT_DIR_PNS ? &k->pac : &k->pns, 0, wb2, sizeof wb2);
+			evidence(v, k->up_pkt);
+			evidence(v, k->d[!silent].first_pkt);
+			rule(v, k->rules_seen, PT_R_GRE_NEVER_SENT);
+			vset(v, PT_V_GRE_ONE_WAY,
+			     "allow IP protocol 47 (GRE) in both directions on the firewalls between client and server; behind NAT enable PPTP passthrough / the PPTP conntrack helper",
+			     "GRE went only one way: %llu packets from the %s (%s) but none from the %s (%s); GRE from %s is dropped between it and the capture point, or %s's GRE never reached %s (LCP: \"timeout sending Config-Requests\")",
+			     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb, wb2, wb);
+			return;
+		}
+	}
+
+	/* 3. LCP */
+	if (!o->cp[PT_CPK_LCP].ever_opened) {
+		const pt_pppobs_side *sp = &o->cp[PT_CPK_LCP].side[PT_DIR_PNS], *sa = &o->cp[PT_CPK_LCP].side[PT_DIR_PAC];
+		evidence(v, k->d[0].first_pkt);
+		evidence(v, k->d[1].first_pkt);
+		rule(v, k->rules_seen, PT_R_PPP_CP_NAK_LOOP);
+		rule(v, k->rules_seen, PT_R_PPP_CP_REJECT_DIFFERS);
+		rule(v, k->rules_seen, PT_R_PPP_CP_ACK_DIFFERS);
+		if (!k->down && !(c && c->ended) && x->term_dir < 0 && sp->n_conf_req + sa->n_conf_req < 4) {
+			vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
+			     "the capture ends while LCP is still negotiating (%u and %u Configure-Requests)", sp->n_conf_req,
+			     sa->n_conf_req);
+			return;
+		}
+		vset(v, PT_V_LCP_FAILED,
+		     pt_rule_seen(k->rules_seen, PT_R_PPP_CP_NAK_LOOP)
+			     ? "the two ends insist on incompatible LCP options: align the MRU/authentication settings of both peers"
+			     : "check that both ends accept each other's LCP options (authentication protocol, MRU); a one-sided GRE problem also looks like this",
+		     "LCP never converged: the PNS sent %u Configure-Requests (%u acknowledged, %u Nak'd, %u rejected), the PAC %u (%u, %u, %u)%s",
+		     sp->n_conf_req, sp->n_ack, sp->n_nak, sp->n_rej, sa->n_conf_req, sa->n_ack, sa->n_nak, sa->n_rej,
+		     pt_rule_seen(k->rules_seen, PT_R_PPP_CP_NAK_LOOP) ? "; an option was Nak'd over and over" : "");
+		return;
+	}
+
+	/* 4. authentication */
+	for (int a = 0; a < 2; a++) {
+		const pt_pppobs_auth *au = &o->auth[a];
+		const char *why;
+		if (!au->proto)
+			continue;
+		if (au->state == PT_PPPOBS_AUTH_FAILURE) {
+			evidence(v, x->auth_pkt[a]);
+			evidence(v, x->fail_pkt[a]);
+			rule(v, k->rules_seen, PT_R_PPP_AUTH_FAILURE);
+			rule(v, k->rules_seen, PT_R_AUTH_PASSWORD_MISMATCH);
+			why = x->fail_error[a] ? pt_verdict_mschap_error(x->fail_error[a]) : NULL;
+			if (x->authv[a] == PT_AUTHV_WRONG)
+				vset(v, PT_V_AUTH_FAILED, "use the right password for this user (and check the user name)",
+				     "authentication failed: the %s rejected %s user \"%s\"%s%s, and the password given does not match either: the client used a wrong password",
+				     side(a), auth_name(au), x->user[a], why ? ": " : "", why ? why : "");
+			else if (x->authv[a] == PT_AUTHV_OK)
+				vset(v, PT_V_AUTH_FAILED,
+				     x->fail_error[a] == 649 ? "grant the account dial-in (remote access) permission on the server"
+				     : x->fail_error[a] == 648 ? "change the account's password on the server"
+				     : x->fail_error[a] == 647 ? "enable the account on the server"
+				     : "the password is right: check the account on the server (secrets file, permissions, policy)",
+				     "authentication failed: the %s rejected %s user \"%s\"%s%s although the password given is correct: the server side refuses this account",
+				     side(a), auth_name(au), x->user[a], why ? ": " : "", why ? why : "");
+			else
+				vset(v, PT_V_AUTH_FAILED,
+				     x->fail_error[a] == 649 ? "grant the account dial-in (remote access) permission on the server"
+							     : "check the user name and password (give --password to tell which side is wrong)",
+				     "authentication failed: the %s rejected %s user \"%s\"%s%s", side(a), auth_name(au), x->user[a],
+				     why ? ": " : "", why ? why : "");
+			return;
+		}
+		if (x->success_forged[a]) {
+			evidence(v, x->auth_pkt[a]);
+			rule(v, k->rules_seen, PT_R_AUTH_MSCHAPV2_AUTHENTICATOR_MISMATCH);
+			vset(v, PT_V_AUTH_FORGED, "do not trust this server: it is not the one holding the account, or it is an impostor",
+			     "the %s's MS-CHAPv2 Success does not prove that it knows the password of \"%s\": a forged or foreign server",
+			     side(a), x->user[a]);
+			return;
+		}
+		if (au->state == PT_PPPOBS_AUTH_PENDING && (k->down || x->term_dir >= 0 || (c && c->ended))) {
+			evidence(v, x->auth_pkt[a]);
+			evidence(v, x->term_pkt);
+			vset(v, PT_V_AUTH_FAILED, "check that both ends agree on the authentication protocol and that the server can reach its user database",
+			     "authentication by %s never finished: the link went down before the %s answered", auth_name(au),
+			     side(a));
+			return;
+		}
+	}
+
+	/* 5. encryption */
+	if (!x->ccp_open && (x->mppe_wanted[0] || x->mppe_wanted[1] || x->mppe_refused_by >= 0)) {
+		int asker = x->mppe_refused_by >= 0 ? !x->mppe_refused_by : (x->mppe_wanted[PT_DIR_PNS] ? PT_DIR_PNS : PT_DIR_PAC);
+		evidence(v, x->mppe_refused_pkt);
+		evidence(v, x->term_pkt);
+		rule(v, k->rules_seen, PT_R_PPP_LCP_PROTOCOL_REJECT);
+		if (x->mppe_refused_by >= 0) {
+			vset(v, PT_V_MPPE_REFUSED,
+			     "enable MPPE on the refusing side (pppd: require-mppe-128 or mppe required; Windows: allow \"optional encryption\"), or stop requiring it on the other",
+			     "encryption refused: the %s asked for %s but the %s rejected MPPE (%s at packet %llu)%s%s%s",
+			     side(asker), mppe_words(x->mppe_wanted[asker], wb, sizeof wb), side(x->mppe_refused_by),
+			     x->mppe_refused_pkt && pt_rule_seen(k->rules_seen, PT_R_PPP_LCP_PROTOCOL_REJECT) ? "LCP Protocol-Reject of CCP"
+															      : "CCP Configure-Reject",
+			     (unsigned long long)x->mppe_refused_pkt, x->term_reason[0] ? "; the link ended with \"" : "",
+			     x->term_reason, x->term_reason[0] ? "\"" : "");
+			return;
+		}
+		if (k->down || x->term_dir >= 0 || (c && c->ended)) {
+			vset(v, PT_V_CCP_FAILED,
+			     "make both ends agree on MPPE key length and mode (stateless vs stateful: pppd refuses stateful unless mppe-stateful)",
+			     "encryption never came up: the %s asked for %s and the %s asked for %s, CCP never opened%s%s%s",
+			     side(PT_DIR_PNS), mppe_words(x->mppe_wanted[PT_DIR_PNS], wb, sizeof wb), side(PT_DIR_PAC),
+			     mppe_words(x->mppe_wanted[PT_DIR_PAC], wb2, sizeof wb2), x->term_reason[0] ? " (\"" : "",
+			     x->term_reason, x->term_reason[0] ? "\")" : "");
+			return;
+		}
+	}
+
+	/* 6. IPCP */
+	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened &&
+	    (k->down || x->term_dir >= 0 || (c && c->ended)) && frames(k, 0) + frames(k, 1) > 0) {
+		evidence(v, x->ipcp_termreq_pkt);
+		evidence(v, x->term_pkt);
+		vset(v, PT_V_IPCP_FAILED,
+		     "check the server's address pool (pptpd: localip/remoteip) and that the client does not insist on a fixed address",
+		     "no network protocol came up: IPCP never opened (the PNS Nak'd %llu and rejected %llu of the PAC's requests, the PAC Nak'd %llu and rejected %llu)",
+		     (unsigned long long)x->ipcp_naks[PT_DIR_PNS], (unsigned long long)x->ipcp_rejs[PT_DIR_PNS],
+		     (unsigned long long)x->ipcp_naks[PT_DIR_PAC], (unsigned long long)x->ipcp_rejs[PT_DIR_PAC]);
+		return;
+	}
+
+	/* 7. decryption */
+	for (int d = 0; d < 2; d++) {
+		if (x->keys == 1 && k->d[d].decrypt_failed && !k->d[d].decrypted) {
+			evidence(v, x->first_bad_pkt[d]);
+			rule(v, k->rules_seen, PT_R_MPPE_DECRYPT_INVALID_PPP);
+			vset(v, PT_V_DECRYPT_FAILED,
+			     "if the password is right, the two ends disagree on the keys: check MPPE key length and stateful/stateless mode on both",
+			     "none of the %llu encrypted frames from the %s decrypt to valid PPP with keys from the verified password (key mismatch, or stateful/stateless confusion; peers log \"Unsupported protocol\")",
+			     (unsigned long long)x->enc_frames[d], side(d));
+			return;
+		}
+	}
+
+	/* 8. the link died */
+	for (int d = 0; d < 2; d++) {
+		if (x->t_first_unanswered[d] && x->lcp_echo_req[d] >= 2 && x->t_last_rx[!d] < x->t_first_unanswered[d] &&
+		    (x->term_dir == d || k->down || (c && c->ended))) {
+			int64_t secs = (x->t_last_rx[d] - x->t_first_unanswered[d]) / 1000000;
+			evidence(v, x->pkt_first_unanswered[d]);
+			evidence(v, x->term_pkt);
+			vset(v, PT_V_ECHO_TIMEOUT,
+			     "the peer or the path went away: check the peer's host, and for NAT/firewall state timeouts on GRE",
+			     "the link died: the %s stopped answering LCP Echo-Requests; the %s kept asking for %lld s and then gave up",
+			     side(!d), sideshort(d), (long long)secs);
+			return;
+		}
+	}
+	if (c && pt_rule_seen(c->rules_seen, PT_R_FSM_ECHO_UNANSWERED) && c->ended) {
+		rule(v, c->rules_seen, PT_R_FSM_ECHO_UNANSWERED);
+		vset(v, PT_V_ECHO_TIMEOUT, "the peer or the path went away: check the peer's host and the firewalls' TCP state",
+		     "the control connection died: a PPTP Echo-Request went unanswered for 60 s");
+		return;
+	}
+
+	/* 9. sizes */
+	if (x->oversize[0] || x->oversize[1]) {
+		int d = x->oversize[0] ? 0 : 1;
+		rule(v, k->rules_seen, PT_R_PPP_MRU_EXCEEDED);
+		vset(v, PT_V_MTU,
+		     "lower the MTU of the tunnel interface (pppd: mtu 1400 or less) or raise the peer's MRU so that they match",
+		     "the %s sent %llu frames larger than the MRU the other side negotiated: large packets will vanish", side(d),
+		     (unsigned long long)x->oversize[d]);
+		return;
+	}
+
+	/* 10. it worked */
+	{
+		uint64_t up0 = user_data(k, 0), up1 = user_data(k, 1);
+		size_t used = 0;
+		char what[200];
+		what[0] = 0;
+		for (int a = 0; a < 2; a++)
+			if (o->auth[a].proto)
+				pt_fmt_cat(what, sizeof what, &used, "%s%s user \"%s\"%s", used ? ", " : "", auth_name(&o->auth[a]),
+					   x->user[a], x->authv[a] == PT_AUTHV_OK ? " (password verified)" : "");
+		if (x->ccp_open && x->key_bits)
+			pt_fmt_cat(what, sizeof what, &used, "%s%s", used ? ", " : "", mppe_words(x->mppe_bits, wb, sizeof wb));
+		else
+			pt_fmt_cat(what, sizeof what, &used, "%sno encryption", used ? ", " : "");
+		evidence(v, x->auth_done_pkt);
+		evidence(v, x->ipcp_open_pkt);
+		if (up0 && up1)
+			vset(v, PT_V_OK,
+			     x->inner[0].fragments + x->inner[1].fragments
+				     ? "large packets were fragmented inside the tunnel: a lower MTU on the tunnel interface avoids it"
+				     : "",
+			     "OK: tunnel up (%s), data flowed both ways (%llu frames from the PNS, %llu from the PAC)", what,
+			     (unsigned long long)up0, (unsigned long long)up1);
+		else
+			vset(v, PT_V_OK_NO_DATA, "send traffic through the tunnel to test it (routes on the client?)",
+			     "tunnel up (%s) but user data went %s", what,
+			     !up0 && !up1 ? "neither way" : up0 ? "only from the PNS" : "only from the PAC");
+	}
+}
+
+int pt_verdict_conn(const pt_tunnel *t, const pt_conn *c, pt_verdict *v)
+{
+	char buf[160], a[64];
+
+	(void)t;
+	if (c->ncalls)
+		return 0;
+	memset(v, 0, sizeof *v);
+	v->conn = c->idx;
+	v->call = -1;
+	pt_addr_fmt(&c->srv, 1, a, sizeof a);
+	if (c->tcp.syn && !c->tcp.synack && !c->msgs[0] && !c->msgs[1]) {
+		evidence(v, c->tcp.syn_pkt);
+		if (c->tcp.rst_from[1])
+			vset(v, PT_V_TCP_REFUSED, "start the PPTP server (pptpd) or open TCP port 1723 on its firewall",
+			     "TCP connection to %s refused (RST): no PPTP server listens there", a);
+		else
+			vset(v, PT_V_TCP_NO_ANSWER,
+			     "check the server address, that the server runs, and that TCP port 1723 is open on every firewall on the way",
+			     "TCP connection to %s never answered: the SYN got no SYN-ACK (server down, or TCP 1723 filtered)", a);
+		return 1;
+	}
+	switch ((enum pt_conn_state)c->fsm.state) {
+	case PT_CONN_IDLE:
+		vset(v, c->ended ? PT_V_CTRL_BROKEN : PT_V_INCOMPLETE, "look at the findings of this connection",
+		     "no Start-Control-Connection exchange was seen on this connection");
+		return 1;
+	case PT_CONN_WAIT_SCCRP:
+		vset(v, c->ended ? PT_V_CTRL_NO_REPLY : PT_V_INCOMPLETE, "check the server's log: it accepted TCP but did not speak PPTP",
+		     "the server accepted TCP %s but never answered the Start-Control-Connection-Request", a);
+		return 1;
+	case PT_CONN_CLOSED:
+		if (c->refuse_pkt) {
+			evidence(v, c->refuse_pkt);
+			vset(v, PT_V_CTRL_REFUSED,
+			     c->fsm.result == 5 ? "use a client that speaks PPTP version 1"
+			     : c->fsm.result == 4 ? "the server does not accept control connections from this address: check its access rules"
+						  : "see the server's log for the reason",
+			     "the server refused the control connection: Start-Control-Connection-Reply %s",
+			     pt_verdict_ctrl_result(PT_CTRL_SCCRP, c->fsm.result, c->fsm.error, buf, sizeof buf));
+			return 1;
+		}
+		/* FALLTHROUGH */
+	case PT_CONN_ESTABLISHED:
+	case PT_CONN_WAIT_STOPCCRP:
+		evidence(v, c->stop_pkt);
+		vset(v, PT_V_NO_CALL, "the client set up the control connection but placed no call: check the client's log",
+		     "the control connection came up but no call was placed%s%s", c->stop_pkt ? "; it was stopped by the " : "",
+		     c->stop_pkt ? sideshort(c->stop_dir) : "");
+		return 1;
+	}
+	return 1;
+}

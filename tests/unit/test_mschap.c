@@ -1,0 +1,601 @@
+/* test_mschap.c: libgcrypt wrappers, password hashes, CHAP-MD5/MS-CHAPv1/MS-CHAPv2 against RFC 2433 B, RFC 2759 9.2, RFC 3079 2.5. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "cursor.h"
+#include "mschap.h"
+#include "ut.h"
+
+/* ---- vectors/ files: "name = hex" or name = "string", # comments ---- */
+
+#define VEC_MAX 48
+typedef struct vec {
+	char name[64];
+	unsigned char val[256];
+	int len;
+} vec;
+static vec vecs[VEC_MAX];
+static int nvecs;
+
+static int vec_load(const char *rel)
+{
+	size_t n = 0;
+	unsigned char *buf = ut_read_file(ut_path(rel), &n);
+	char *s, *line, *save = NULL;
+
+	nvecs = 0;
+	if (!buf)
+		return -1;
+	s = malloc(n + 1);
+	memcpy(s, buf, n);
+	s[n] = '\0';
+	free(buf);
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '='), *v, *e;
+		vec *x;
+
+		if (line[0] == '#' || !eq || nvecs == VEC_MAX)
+			continue;
+		x = &vecs[nvecs];
+		for (e = eq; e > line && e[-1] == ' '; e--)
+			;
+		snprintf(x->name, sizeof x->name, "%.*s", (int)(e - line), line);
+		for (v = eq + 1; *v == ' '; v++)
+			;
+		if (*v == '"') {
+			char *q = strrchr(v + 1, '"');
+			if (!q)
+				continue;
+			x->len = (int)(q - v - 1);
+			memcpy(x->val, v + 1, (size_t)x->len);
+			x->val[x->len] = 0;
+		} else {
+			x->len = ut_hex(v, x->val, sizeof x->val - 1);
+			if (x->len < 0)
+				continue;
+		}
+		nvecs++;
+	}
+	free(s);
+	return nvecs;
+}
+
+static const unsigned char *V(const char *name, int want_len)
+{
+	for (int i = 0; i < nvecs; i++)
+		if (strcmp(vecs[i].name, name) == 0) {
+			if (want_len >= 0 && vecs[i].len != want_len) {
+				fprintf(stderr, "vector %s: length %d, want %d\n", name, vecs[i].len, want_len);
+				return NULL;
+			}
+			return vecs[i].val;
+		}
+	fprintf(stderr, "vector %s missing\n", name);
+	return NULL;
+}
+
+static const char *S(const char *name)
+{
+	return (const char *)V(name, -1);
+}
+
+static void hexin(const char *h, uint8_t *out, int n)
+{
+	CU_ASSERT_EQUAL_FATAL(ut_hex(h, out, (size_t)n), n);
+}
+
+/* ---- crypto.c ---- */
+
+static void test_digests(void)
+{
+	uint8_t out[20], want[20];
+	pt_iov v[3] = { { "a", 1 }, { "b", 1 }, { "c", 1 } };
+	pt_iov e = { "", 0 };
+
+	/* RFC 1320 A.5 */
+	CU_ASSERT_EQUAL(pt_md4(v, 3, out), PT_OK);
+	hexin("a448017aaf21d8525fc10ae87aa6729d", want, 16);
+	CU_ASSERT(memcmp(out, want, 16) == 0);
+	CU_ASSERT_EQUAL(pt_md4(&e, 1, out), PT_OK);
+	hexin("31d6cfe0d16ae931b73c59d7e0c089c0", want, 16);
+	CU_ASSERT(memcmp(out, want, 16) == 0);
+	/* RFC 1321 A.5 */
+	CU_ASSERT_EQUAL(pt_md5(v, 3, out), PT_OK);
+	hexin("900150983cd24fb0d6963f7d28e17f72", want, 16);
+	CU_ASSERT(memcmp(out, want, 16) == 0);
+	/* FIPS 180 "abc" */
+	CU_ASSERT_EQUAL(pt_sha1(v, 3, out), PT_OK);
+	hexin("a9993e364706816aba3e25717850c26c9cd0d89d", want, 20);
+	CU_ASSERT(memcmp(out, want, 20) == 0);
+	CU_ASSERT_EQUAL(pt_sha1(v, 0, out), PT_EINVAL);
+	CU_ASSERT_EQUAL(pt_sha1(v, 99, out), PT_EINVAL);
+}
+
+static void test_des_rc4(void)
+{
+	uint8_t k7[7], k8[8], in[8], out[8], want[8];
+	uint8_t buf[9];
+	pt_rc4 r;
+
+	/* the classic DES example: key 133457799BBCDFF1 = these 56 bits with parity */
+	hexin("12695bc9b7b7f8", k7, 7);
+	pt_des_key_expand(k7, k8);
+	hexin("133457799bbcdff1", want, 8);
+	CU_ASSERT(memcmp(k8, want, 8) == 0);
+	hexin("0123456789abcdef", in, 8);
+	CU_ASSERT_EQUAL(pt_des_encrypt7(k7, in, out), PT_OK);
+	hexin("85e813540f0ab405", want, 8);
+	CU_ASSERT(memcmp(out, want, 8) == 0);
+	/* weak key (all zero) is allowed */
+	memset(k7, 0, sizeof k7);
+	CU_ASSERT_EQUAL(pt_des_encrypt7(k7, in, out), PT_OK);
+
+	/* RC4 "Key" / "Plaintext" */
+	CU_ASSERT_EQUAL(pt_rc4_open(&r), PT_OK);
+	CU_ASSERT_EQUAL(pt_rc4_setkey(&r, (const uint8_t *)"Key", 3), PT_EINVAL); /* libgcrypt: 40 bits minimum */
+	CU_ASSERT_EQUAL(pt_rc4_setkey(&r, (const uint8_t *)"Key\0\0", 5), PT_OK);
+	memcpy(buf, "Plaintext", 9);
+	CU_ASSERT_EQUAL(pt_rc4_crypt(&r, buf, 9), PT_OK);
+	CU_ASSERT_EQUAL(pt_rc4_setkey(&r, (const uint8_t *)"Key\0\0", 5), PT_OK);
+	CU_ASSERT_EQUAL(pt_rc4_crypt(&r, buf, 9), PT_OK);
+	CU_ASSERT(memcmp(buf, "Plaintext", 9) == 0);
+	/* "Secret" / "Attack at dawn" */
+	{
+		uint8_t m[14], w[14];
+		memcpy(m, "Attack at dawn", 14);
+		CU_ASSERT_EQUAL(pt_rc4_setkey(&r, (const uint8_t *)"Secret", 6), PT_OK);
+		CU_ASSERT_EQUAL(pt_rc4_crypt(&r, m, 14), PT_OK);
+		hexin("45a01f645fc35b383552544b9bf5", w, 14);
+		CU_ASSERT(memcmp(m, w, 14) == 0);
+	}
+	pt_rc4_close(&r);
+	pt_rc4_close(&r);
+	CU_ASSERT_EQUAL(pt_rc4_crypt(&r, buf, 1), PT_ESTATE);
+	CU_ASSERT_EQUAL(pt_rc4_setkey(&r, buf, 8), PT_ESTATE);
+}
+
+static void test_wipe_ct(void)
+{
+	uint8_t a[32], b[32];
+
+	memset(a, 0x5a, sizeof a);
+	memcpy(b, a, sizeof b);
+	CU_ASSERT(pt_ct_equal(a, b, sizeof a));
+	b[31] ^= 1;
+	CU_ASSERT(!pt_ct_equal(a, b, sizeof a));
+	CU_ASSERT(pt_ct_equal(a, b, 0));
+	pt_wipe(a, sizeof a);
+	for (size_t i = 0; i < sizeof a; i++)
+		CU_ASSERT_EQUAL(a[i], 0);
+}
+
+/* ---- passwords ---- */
+
+static void test_utf16(void)
+{
+	static const struct {
+		const char *in;
+		const char *hex;
+	} ok[] = {
+		{ "", "" },
+		{ "Ab", "41006200" },
+		{ "\xc3\xa9", "e900" },                 /* U+00E9 */
+		{ "\xe2\x82\xac", "ac20" },             /* U+20AC */
+		{ "\xef\xbf\xbd", "fdff" },             /* U+FFFD */
+		{ "\xf0\x9f\x98\x80", "3dd800de" },     /* U+1F600: surrogate pair */
+		{ "\xf4\x8f\xbf\xbf", "ffdbffdf" },     /* U+10FFFF */
+		{ "a\xd0\x96z", "610016047a00" },       /* U+0416 between ASCII */
+	};
+	static const char *const bad[] = {
+		"\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xed\xbf\xbf",
+		"\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xff", "\xe2\x82", "\xc3", "\xf0\x9f\x98", "\xc3\x28",
+	};
+	uint8_t out[64], want[64];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		int wl = ut_hex(ok[i].hex, want, sizeof want);
+		CU_ASSERT_EQUAL(pt_utf8_to_utf16le(ok[i].in, strlen(ok[i].in), out, sizeof out, &n), PT_OK);
+		CU_ASSERT_EQUAL(n, (size_t)wl);
+		CU_ASSERT(memcmp(out, want, n) == 0);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CU_ASSERT_EQUAL(pt_utf8_to_utf16le(bad[i], strlen(bad[i]), out, sizeof out, &n), PT_EINVAL);
+	/* room: 2 octets per unit, 4 for a pair */
+	CU_ASSERT_EQUAL(pt_utf8_to_utf16le("abc", 3, out, 5, &n), PT_ENOSPC);
+	CU_ASSERT_EQUAL(pt_utf8_to_utf16le("\xf0\x9f\x98\x80", 4, out, 3, &n), PT_ENOSPC);
+	/* an embedded NUL passes as U+0000 when the length says so */
+	CU_ASSERT_EQUAL(pt_utf8_to_utf16le("a\0b", 3, out, sizeof out, &n), PT_OK);
+	CU_ASSERT_EQUAL(n, 6);
+}
+
+static void test_nt_hash(void)
+{
+	uint8_t h[16], w[16], uni[8];
+	char pw[300];
+	pt_iov v = { uni, 0 };
+
+	/* the well-known NT hash of "password" */
+	CU_ASSERT_EQUAL(pt_nt_password_hash("password", h), PT_OK);
+	hexin("8846f7eaee8fb117ad06bdd830b7586c", w, 16);
+	CU_ASSERT(memcmp(h, w, 16) == 0);
+	/* empty password: MD4 of nothing */
+	CU_ASSERT_EQUAL(pt_nt_password_hash("", h), PT_OK);
+	hexin("31d6cfe0d16ae931b73c59d7e0c089c0", w, 16);
+	CU_ASSERT(memcmp(h, w, 16) == 0);
+	/* non-ASCII: MD4 over the UTF-16LE octets, including a surrogate pair */
+	memcpy(uni, "\xe9\x00\x3d\xd8\x00\xde", 6);
+	v.len = 6;
+	CU_ASSERT_EQUAL(pt_md4(&v, 1, w), PT_OK);
+	CU_ASSERT_EQUAL(pt_nt_password_hash("\xc3\xa9\xf0\x9f\x98\x80", h), PT_OK);
+	CU_ASSERT(memcmp(h, w, 16) == 0);
+	CU_ASSERT_EQUAL(pt_nt_password_hash("\xc3\x28", h), PT_EINVAL);
+	/* RFC 2759 8.1: up to 256 unicode characters */
+	memset(pw, 'a', 256);
+	pw[256] = '\0';
+	CU_ASSERT_EQUAL(pt_nt_password_hash(pw, h), PT_OK);
+	pw[256] = 'a';
+	pw[257] = '\0';
+	CU_ASSERT_EQUAL(pt_nt_password_hash(pw, h), PT_EINVAL);
+}
+
+static void test_lm_hash(void)
+{
+	uint8_t h[16], h2[16], w[16];
+
+	CU_ASSERT_FATAL(vec_load("vectors/rfc3079-2.5.txt") > 0);
+	CU_ASSERT_EQUAL(pt_lm_password_hash(S("password"), h), PT_OK);
+	CU_ASSERT(memcmp(h, V("lm_password_hash", 16), 16) == 0);
+	/* case-insensitive */
+	CU_ASSERT_EQUAL(pt_lm_password_hash("CLIENTPASS", h2), PT_OK);
+	CU_ASSERT(memcmp(h, h2, 16) == 0);
+	/* the empty LM hash: both halves DES under the (weak) zero key */
+	CU_ASSERT_EQUAL(pt_lm_password_hash("", h), PT_OK);
+	hexin("aad3b435b51404eeaad3b435b51404ee", w, 16);
+	CU_ASSERT(memcmp(h, w, 16) == 0);
+	/* 7 characters or fewer: the second half is the empty half */
+	CU_ASSERT_EQUAL(pt_lm_password_hash("abcdefg", h), PT_OK);
+	CU_ASSERT(memcmp(h + 8, w, 8) == 0);
+	CU_ASSERT_EQUAL(pt_lm_password_hash("abcdefghijklmn", h), PT_OK);
+	CU_ASSERT_EQUAL(pt_lm_password_hash("abcdefghijklmno", h), PT_EUNSUP);
+	CU_ASSERT_EQUAL(pt_lm_password_hash("\xc3\xa9", h), PT_EUNSUP);
+}
+
+/* ---- MS-CHAPv1 ---- */
+
+static void test_rfc2433(void)
+{
+	uint8_t h[16], r[24], k8[8];
+
+	CU_ASSERT_FATAL(vec_load("vectors/rfc2433-B.txt") > 0);
+	CU_ASSERT_EQUAL(pt_nt_password_hash(S("password"), h), PT_OK);
+	CU_ASSERT(memcmp(h, V("nt_password_hash", 16), 16) == 0);
+	{
+		uint8_t uni[16];
+		size_t n;
+		CU_ASSERT_EQUAL(pt_utf8_to_utf16le(S("password"), 4, uni, sizeof uni, &n), PT_OK);
+		CU_ASSERT_EQUAL(n, 8);
+		CU_ASSERT(memcmp(uni, V("password_unicode", 8), 8) == 0);
+	}
+	CU_ASSERT_EQUAL(pt_mschap1_nt_response(V("challenge", 8), h, r), PT_OK);
+	CU_ASSERT(memcmp(r, V("nt_challenge_response", 24), 24) == 0);
+	CU_ASSERT_EQUAL(pt_challenge_response(V("challenge", 8), h, r), PT_OK);
+	CU_ASSERT(memcmp(r, V("nt_challenge_response", 24), 24) == 0);
+	/* B.3 */
+	CU_ASSERT(memcmp(h, V("des_raw_key_1", 7), 7) == 0);
+	CU_ASSERT(memcmp(h + 7, V("des_raw_key_2", 7), 7) == 0);
+	pt_des_key_expand(h, k8);
+	CU_ASSERT(memcmp(k8, V("des_key_1", 8), 8) == 0);
+	pt_des_key_expand(h + 7, k8);
+	CU_ASSERT(memcmp(k8, V("des_key_2", 8), 8) == 0);
+}
+
+/* ---- MS-CHAPv2 ---- */
+
+static void test_rfc2759(void)
+{
+	const uint8_t *auth, *peer;
+	const char *user;
+	uint8_t h[16], hh[16], ch[8], r[24];
+	char s[PT_MSCHAP2_AUTHRESP_LEN + 1];
+
+	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
+	auth = V("authenticator_challenge", 16);
+	peer = V("peer_challenge", 16);
+	user = S("user_name");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(auth);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(peer);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(user);
+	CU_ASSERT(memcmp(user, V("user_name_octets", 4), 4) == 0);
+	{
+		uint8_t uni[64];
+		size_t n;
+		CU_ASSERT_EQUAL(pt_utf8_to_utf16le(S("password"), strlen(S("password")), uni, sizeof uni, &n), PT_OK);
+		CU_ASSERT_EQUAL(n, 20);
+		CU_ASSERT(memcmp(uni, V("password_unicode", 20), 20) == 0);
+	}
+	CU_ASSERT_EQUAL(pt_nt_password_hash(S("password"), h), PT_OK);
+	CU_ASSERT(memcmp(h, V("password_hash", 16), 16) == 0);
+	CU_ASSERT_EQUAL(pt_nt_hash_hash(h, hh), PT_OK);
+	CU_ASSERT(memcmp(hh, V("password_hash_hash", 16), 16) == 0);
+	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, user, 4, PT_MSCHAP_USER_STRIP_DOMAIN, ch), PT_OK);
+	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) == 0);
+	CU_ASSERT_EQUAL(pt_mschap2_nt_response(auth, peer, user, 4, PT_MSCHAP_USER_AS_SENT, h, r), PT_OK);
+	CU_ASSERT(memcmp(r, V("nt_response", 24), 24) == 0);
+	CU_ASSERT_EQUAL(pt_mschap2_auth_response(h, r, peer, auth, user, 4, PT_MSCHAP_USER_STRIP_DOMAIN, s), PT_OK);
+	CU_ASSERT_STRING_EQUAL(s, S("authenticator_response"));
+	CU_ASSERT_EQUAL(strlen(s), PT_MSCHAP2_AUTHRESP_LEN);
+
+	/* domain handling: RFC 2759 4 strips "DOMAIN\" */
+	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_STRIP_DOMAIN, ch), PT_OK);
+	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) == 0);
+	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "A\\B\\User", 8, PT_MSCHAP_USER_STRIP_DOMAIN, ch), PT_OK);
+	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) == 0);
+	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_AS_SENT, ch), PT_OK);
+	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) != 0);
+	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "User", 4, PT_MSCHAP_USER_AUTO, ch), PT_EINVAL);
+	/* empty user name and 256/257 octets */
+	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "", 0, PT_MSCHAP_USER_AS_SENT, ch), PT_OK);
+	{
+		char big[257];
+		memset(big, 'u', sizeof big);
+		CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, big, 256, PT_MSCHAP_USER_AS_SENT, ch), PT_OK);
+		CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, big, 257, PT_MSCHAP_USER_AS_SENT, ch), PT_EINVAL);
+	}
+}
+
+static void test_auth_response_check(void)
+{
+	const uint8_t *auth, *peer, *r;
+	uint8_t h[16];
+	char m[128];
+	const char *good;
+
+	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
+	auth = V("authenticator_challenge", 16);
+	peer = V("peer_challenge", 16);
+	r = V("nt_response", 24);
+	good = S("authenticator_response");
+	CU_ASSERT_EQUAL(pt_nt_password_hash(S("password"), h), PT_OK);
+
+#define CHECK(msg, len) pt_mschap2_check_auth_response(h, r, peer, auth, "User", 4, PT_MSCHAP_USER_STRIP_DOMAIN, msg, len)
+	CU_ASSERT_EQUAL(CHECK(good, strlen(good)), PT_OK);
+	snprintf(m, sizeof m, "%s M=Access granted", good);
+	CU_ASSERT_EQUAL(CHECK(m, strlen(m)), PT_OK);
+	/* lowercase digits decode to the same number */
+	snprintf(m, sizeof m, "S=407a5589115fd0d6209f510fe9c04566932cda56");
+	CU_ASSERT_EQUAL(CHECK(m, strlen(m)), PT_OK);
+	/* forged: one digit off, anywhere */
+	for (int i = 2; i < PT_MSCHAP2_AUTHRESP_LEN; i++) {
+		snprintf(m, sizeof m, "%s", good);
+		m[i] = m[i] == '0' ? '1' : '0';
+		CU_ASSERT_EQUAL(CHECK(m, strlen(m)), PT_AUTH_MISMATCH);
+	}
+	/* malformed: every truncation, wrong tag, non-hex, no space before the rest */
+	for (size_t n = 0; n < PT_MSCHAP2_AUTHRESP_LEN; n++)
+		CU_ASSERT_EQUAL(CHECK(good, n), PT_EINVAL);
+	CU_ASSERT_EQUAL(CHECK("X=407A5589115FD0D6209F510FE9C04566932CDA56", 42), PT_EINVAL);
+	CU_ASSERT_EQUAL(CHECK("S=407A5589115FD0D6209F510FE9C04566932CDA5G", 42), PT_EINVAL);
+	CU_ASSERT_EQUAL(CHECK("S=407A5589115FD0D6209F510FE9C04566932CDA56M=x", 45), PT_EINVAL);
+	/* a different password, or the user name with its domain */
+	CU_ASSERT_EQUAL(pt_mschap2_check_auth_response(h, r, peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_AS_SENT, good,
+	                                               strlen(good)),
+	                PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_mschap2_check_auth_response(h, r, peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_STRIP_DOMAIN,
+	                                               good, strlen(good)),
+	                PT_OK);
+#undef CHECK
+}
+
+static void test_chap_md5(void)
+{
+	uint8_t out[16], want[16], chal[16];
+
+	/* MD5(id || secret || challenge), values from Python's hashlib */
+	memset(chal, 0x11, sizeof chal);
+	CU_ASSERT_EQUAL(pt_chap_md5_response(7, "secret", 6, chal, 16, out), PT_OK);
+	hexin("d62e1b343495d0f7af20dbd8f1ba91c8", want, 16);
+	CU_ASSERT(memcmp(out, want, 16) == 0);
+	for (int i = 0; i < 16; i++)
+		chal[i] = (uint8_t)i;
+	CU_ASSERT_EQUAL(pt_chap_md5_response(0x2a, "", 0, chal, 16, out), PT_OK);
+	hexin("f70237c012186f313b27131fced2b6f4", want, 16);
+	CU_ASSERT(memcmp(out, want, 16) == 0);
+	/* empty challenge still hashes id and secret */
+	CU_ASSERT_EQUAL(pt_chap_md5_response(1, "x", 1, chal, 0, out), PT_OK);
+}
+
+/* ---- credentials ---- */
+
+static void test_cred_setup(void)
+{
+	pt_cred c;
+	char big[300];
+
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "User", "clientPass"), PT_OK);
+	CU_ASSERT_STRING_EQUAL(c.user, "User");
+	CU_ASSERT(c.has_password && c.has_nt_hash && c.has_lm_hash);
+	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
+	CU_ASSERT(memcmp(c.nt_hash, V("password_hash", 16), 16) == 0);
+	pt_cred_wipe(&c);
+	for (size_t i = 0; i < sizeof c; i++)
+		CU_ASSERT_EQUAL_FATAL(((uint8_t *)&c)[i], 0);
+
+	/* long or non-ASCII passwords have no LM hash */
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", "a-much-longer-password"), PT_OK);
+	CU_ASSERT(c.has_nt_hash && !c.has_lm_hash);
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", "p\xc3\xa4ss"), PT_OK);
+	CU_ASSERT(c.has_nt_hash && !c.has_lm_hash);
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", "bad\xc3"), PT_EINVAL);
+	CU_ASSERT(!c.has_password && !c.has_nt_hash);
+	memset(big, 'x', sizeof big);
+	big[256] = '\0';
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", big), PT_OK);
+	big[256] = 'x';
+	big[257] = '\0';
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", big), PT_EINVAL);
+	big[255] = '\0';
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, big, "p"), PT_OK);
+	big[255] = 'x';
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, big, "p"), PT_EINVAL);
+
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989ae"), PT_OK);
+	CU_ASSERT(c.has_nt_hash && !c.has_password && !c.has_lm_hash);
+	CU_ASSERT(memcmp(c.nt_hash, V("password_hash", 16), 16) == 0);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989a"), PT_EINVAL);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989aee"), PT_EINVAL);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989ag"), PT_EINVAL);
+	CU_ASSERT(!c.has_nt_hash);
+	pt_cred_wipe(&c);
+}
+
+static void test_cred_verify_simple(void)
+{
+	pt_cred pw, hash;
+	uint8_t chal[16], resp[16];
+
+	CU_ASSERT_EQUAL(pt_cred_from_password(&pw, "alice", "s3cret"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "alice", "00112233445566778899aabbccddeeff"), PT_OK);
+	/* PAP */
+	CU_ASSERT_EQUAL(pt_cred_verify_pap(&pw, (const uint8_t *)"s3cret", 6), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_pap(&pw, (const uint8_t *)"s3cre", 5), PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_pap(&pw, (const uint8_t *)"s3creT", 6), PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_pap(&hash, (const uint8_t *)"s3cret", 6), PT_EUNSUP);
+	/* CHAP-MD5 */
+	memset(chal, 0xa5, sizeof chal);
+	CU_ASSERT_EQUAL(pt_chap_md5_response(9, "s3cret", 6, chal, 16, resp), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_chap_md5(&pw, 9, chal, 16, resp, 16), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_chap_md5(&pw, 10, chal, 16, resp, 16), PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_chap_md5(&pw, 9, chal, 15, resp, 16), PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_chap_md5(&pw, 9, chal, 16, resp, 15), PT_EINVAL);
+	CU_ASSERT_EQUAL(pt_cred_verify_chap_md5(&hash, 9, chal, 16, resp, 16), PT_EUNSUP);
+	pt_cred_wipe(&pw);
+	pt_cred_wipe(&hash);
+}
+
+static void test_cred_verify_mschap1(void)
+{
+	pt_cred c, longpw, hash;
+	uint8_t lm[24], nt[24];
+	const uint8_t *chal;
+
+	CU_ASSERT_FATAL(vec_load("vectors/rfc2433-B.txt") > 0);
+	chal = V("challenge", 8);
+	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", "MyPw"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, V("nt_challenge_response", 24), 1), PT_OK);
+	memcpy(nt, V("nt_challenge_response", 24), 24);
+	nt[23] ^= 0x80;
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, nt, 1), PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, NULL, 1), PT_EINVAL);
+	/* LAN Manager path */
+	CU_ASSERT_EQUAL(pt_mschap1_lm_response(chal, c.lm_hash, lm), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, lm, NULL, 0), PT_OK);
+	lm[0] ^= 1;
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, lm, NULL, 0), PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, NULL, 0), PT_EINVAL);
+	/* no LM hash for a 15-character password; an NT hash alone serves NT responses */
+	CU_ASSERT_EQUAL(pt_cred_from_password(&longpw, "u", "fifteen-chars!!"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&longpw, chal, lm, NULL, 0), PT_EUNSUP);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "u", "FC156AF7EDCD6C0EDDE3337D427F4EAC"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, NULL, V("nt_challenge_response", 24), 1), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, lm, NULL, 0), PT_EUNSUP);
+	pt_cred_wipe(&c);
+	pt_cred_wipe(&longpw);
+	pt_cred_wipe(&hash);
+}
+
+static void test_cred_verify_mschap2(void)
+{
+	pt_cred pw, hash, other;
+	const uint8_t *auth, *peer, *r;
+	const char *good;
+	uint8_t dom_resp[24];
+	char dom_s[PT_MSCHAP2_AUTHRESP_LEN + 1];
+	int mode = -1;
+
+	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
+	auth = V("authenticator_challenge", 16);
+	peer = V("peer_challenge", 16);
+	r = V("nt_response", 24);
+	good = S("authenticator_response");
+	CU_ASSERT_EQUAL(pt_cred_from_password(&pw, "User", "clientPass"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "User", "44EBBA8D5312B8D611474411F56989AE"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_from_password(&other, "User", "clientPasS"), PT_OK);
+
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&pw, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, &mode), PT_OK);
+	CU_ASSERT_EQUAL(mode, PT_MSCHAP_USER_STRIP_DOMAIN);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, auth, peer, "User", 4, r, PT_MSCHAP_USER_STRIP_DOMAIN, NULL), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&other, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, NULL),
+	                PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, peer, auth, "User", 4, r, PT_MSCHAP_USER_AUTO, NULL),
+	                PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, auth, peer, "User", 4, r, 7, NULL), PT_EINVAL);
+	/* "BIGCO\User": RFC-conformant peers hash "User" */
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, auth, peer, "BIGCO\\User", 10, r, PT_MSCHAP_USER_AUTO, &mode), PT_OK);
+	CU_ASSERT_EQUAL(mode, PT_MSCHAP_USER_STRIP_DOMAIN);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, auth, peer, "BIGCO\\User", 10, r, PT_MSCHAP_USER_AS_SENT, NULL),
+	                PT_AUTH_MISMATCH);
+	/* a peer that hashed the whole name: AUTO finds it, STRIP does not */
+	CU_ASSERT_EQUAL(pt_mschap2_nt_response(auth, peer, "BIGCO\\User", 10, PT_MSCHAP_USER_AS_SENT, hash.nt_hash, dom_resp),
+	                PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, auth, peer, "BIGCO\\User", 10, dom_resp, PT_MSCHAP_USER_AUTO, &mode),
+	                PT_OK);
+	CU_ASSERT_EQUAL(mode, PT_MSCHAP_USER_AS_SENT);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&hash, auth, peer, "BIGCO\\User", 10, dom_resp,
+	                                       PT_MSCHAP_USER_STRIP_DOMAIN, NULL),
+	                PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_mschap2_auth_response(hash.nt_hash, dom_resp, peer, auth, "BIGCO\\User", 10,
+	                                         PT_MSCHAP_USER_AS_SENT, dom_s),
+	                PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2_success(&hash, auth, peer, "BIGCO\\User", 10, dom_resp, PT_MSCHAP_USER_AUTO,
+	                                               dom_s, strlen(dom_s)),
+	                PT_OK);
+
+	/* Success message: genuine, forged, malformed, and hash-only credential */
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2_success(&hash, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, good,
+	                                               strlen(good)),
+	                PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2_success(&other, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, good,
+	                                               strlen(good)),
+	                PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2_success(&hash, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO,
+	                                               "S=0000000000000000000000000000000000000000", 42),
+	                PT_AUTH_MISMATCH);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap2_success(&hash, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO,
+	                                               "E=691 R=1", 9),
+	                PT_EINVAL);
+	{
+		pt_cred none;
+		memset(&none, 0, sizeof none);
+		CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&none, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, NULL),
+		                PT_EUNSUP);
+		CU_ASSERT_EQUAL(pt_cred_verify_mschap2_success(&none, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, good,
+		                                               strlen(good)),
+		                PT_EUNSUP);
+	}
+	pt_cred_wipe(&pw);
+	pt_cred_wipe(&hash);
+	pt_cred_wipe(&other);
+}
+
+void ut_register(void)
+{
+	CU_pSuite s = CU_add_suite("crypto", NULL, NULL);
+	UT_ADD(s, test_digests);
+	UT_ADD(s, test_des_rc4);
+	UT_ADD(s, test_wipe_ct);
+	s = CU_add_suite("mschap", NULL, NULL);
+	UT_ADD(s, test_utf16);
+	UT_ADD(s, test_nt_hash);
+	UT_ADD(s, test_lm_hash);
+	UT_ADD(s, test_rfc2433);
+	UT_ADD(s, test_rfc2759);
+	UT_ADD(s, test_auth_response_check);
+	UT_ADD(s, test_chap_md5);
+	UT_ADD(s, test_cred_setup);
+	UT_ADD(s, test_cred_verify_simple);
+	UT_ADD(s, test_cred_verify_mschap1);
+	UT_ADD(s, test_cred_verify_mschap2);
+}
