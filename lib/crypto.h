@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cursor.h" /* enum pt_err: the return codes */
+
 #define PT_MD4_LEN 16
 #define PT_MD5_LEN 16
 #define PT_SHA1_LEN 20

@@ -41,8 +41,9 @@ void pt_mppc_init(pt_mppc_ctx *ctx, int stateless);
  * the data is copied out as is.  PT_OK; PT_EINVAL for a token that reaches
  * outside the history, past its end, or before octet 1; PT_ETRUNC for a token
  * cut by the end of the data; PT_ESTATE while the history is lost (a FLUSHED
- * packet repairs it); PT_ENOSPC when out is too small.  Any error but
- * PT_ENOSPC marks the history lost.
+ * packet repairs it).  PT_EINVAL and PT_ETRUNC mark the history lost.
+ * PT_ENOSPC: out is too small; the history has taken the packet in (it
+ * stays in step), only this packet's output is lost.
  */
 int pt_mppc_decompress(pt_mppc_ctx *ctx, uint16_t flags, const uint8_t *in, size_t len, uint8_t *out, size_t cap,
                        size_t *outlen);

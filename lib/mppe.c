@@ -420,11 +420,23 @@ static int stateful_resync(pt_mppe_ctx *ctx, uint16_t cc, pt_mppe_info *info)
 	if (rc == PT_OK)
 		rc = pt_rc4_setkey(&ctx->rc4, ctx->key, ctx->keylen);
 	ctx->last_cc = cc;
-	ctx->discard = 0;
+	ctx->rx = PT_MPPE_RX_AWAIT_NEXT;
 	ctx->discarded = 0;
 	ctx->reset_pending = 0;
 	info->ev |= PT_MPPE_EV_RESYNC;
 	return rc;
+}
+
+/* Stateful: loss seen (or a count that went back): drop, await FLUSHED. */
+static int stateful_lost(pt_mppe_ctx *ctx, pt_mppe_info *info)
+{
+	/* RFC 3078 8.2: "If packet loss is detected ... the receiver MUST drop the packet and send a CCP Reset-Request" */
+	ctx->rx = PT_MPPE_RX_AWAIT_FLUSH;
+	ctx->discarded = 1;
+	ctx->reset_pending = 0;
+	info->ev |= PT_MPPE_EV_NEED_RESET;
+	info->reason = PT_MPPE_R_LOSS;
+	return PT_ESTATE;
 }
 
 /* Stateful receive: make the RC4 state right for count cc, or a reason. */
@@ -443,33 +455,31 @@ static int stateful_key(pt_mppe_ctx *ctx, uint16_t cc, int flushed, pt_mppe_info
 			info->ev |= delta == 0 ? PT_MPPE_EV_DUPLICATE : PT_MPPE_EV_BACKWARDS;
 		}
 	}
-	if (ctx->discard && !flushed) {
-		/* RFC 3078 8.2: "silently discard all packets until a packet is received with the FLUSHED bit set" */
-		ctx->discarded++;
-		info->reason = PT_MPPE_R_AWAIT_FLUSH;
-		return PT_ESTATE;
-	}
-	if (cc != expected && !(flushed && forward)) {
-		/* RFC 3078 8.2: "If packet loss is detected ... the receiver MUST drop the packet and send a CCP Reset-Request" */
-		if (!ctx->discard) {
-			ctx->discard = 1;
-			ctx->discarded = 0;
-			ctx->reset_pending = 0;
-			info->ev |= PT_MPPE_EV_NEED_RESET;
+	switch (ctx->rx) {
+	case PT_MPPE_RX_AWAIT_NEXT:
+		if (cc == expected) {
+			ctx->last_cc = cc;
+			if (flushed && !flag_packet(cc) && !(ctx->opts & PT_MPPE_OPT_FLUSH_REKEYS)) {
+				/* RFC 3078 3.1 bit A: "re-initialize its tables with the current session key" */
+				rc = pt_rc4_setkey(&ctx->rc4, ctx->key, ctx->keylen);
+				info->ev |= PT_MPPE_EV_REINIT;
+			}
+		} else if (flushed && forward) {
+			/* the sender re-initialised: catch up at once, no reset needed */
+			rc = stateful_resync(ctx, cc, info);
+		} else {
+			return stateful_lost(ctx, info);
 		}
-		ctx->discarded++;
-		info->reason = PT_MPPE_R_LOSS;
-		return PT_ESTATE;
-	}
-	if (ctx->discard || cc != expected) {
+		break;
+	case PT_MPPE_RX_AWAIT_FLUSH:
+		if (!flushed || !forward) {
+			/* RFC 3078 8.2: "silently discard all packets until a packet is received with the FLUSHED bit set" */
+			ctx->discarded++;
+			info->reason = PT_MPPE_R_AWAIT_FLUSH;
+			return PT_ESTATE;
+		}
 		rc = stateful_resync(ctx, cc, info);
-	} else {
-		ctx->last_cc = cc;
-		if (flushed && !flag_packet(cc) && !(ctx->opts & PT_MPPE_OPT_FLUSH_REKEYS)) {
-			/* RFC 3078 3.1 bit A: "re-initialize its tables with the current session key" */
-			rc = pt_rc4_setkey(&ctx->rc4, ctx->key, ctx->keylen);
-			info->ev |= PT_MPPE_EV_REINIT;
-		}
+		break;
 	}
 	/* RFC 3078 7.2: the receiver changes key before decrypting a flag packet;
 	 * Linux senders also change key on every FLUSHED packet. */
@@ -526,6 +536,8 @@ int pt_mppe_decrypt(pt_mppe_ctx *ctx, pt_cursor *in, uint8_t *out, size_t cap, s
 		if (!flushed)
 			info->ev |= PT_MPPE_EV_STATELESS_NO_FLUSH;
 		rc = stateless_key(ctx, info->hdr.cc, info);
+		if (rc == PT_OK && flushed)
+			ctx->reset_pending = 0; /* every stateless packet answers a Reset-Request */
 	} else {
 		rc = stateful_key(ctx, info->hdr.cc, flushed, info);
 		info->discarded = ctx->discarded;

@@ -127,6 +127,12 @@ typedef struct pt_mppe_info {
 	int reset_seen;      /* a CCP Reset-Request was reported since the loss */
 } pt_mppe_info;
 
+/* Stateful receiver (RFC 3078 8.2), named for what it awaits. */
+enum pt_mppe_rx_state {
+	PT_MPPE_RX_AWAIT_NEXT = 0,   /* in sync: expects count last+1 */
+	PT_MPPE_RX_AWAIT_FLUSH = 1   /* sync lost: drops packets until one has FLUSHED */
+};
+
 typedef struct pt_mppe_key_slot {
 	uint16_t cc;
 	uint8_t valid;
@@ -146,8 +152,8 @@ typedef struct pt_mppe_ctx {
 	uint8_t key[PT_MPPE_KEY_MAX];   /* current session key */
 	pt_rc4 rc4;
 	uint16_t last_cc;         /* receive: last count accepted; send: last count sent */
-	int discard;              /* stateful receive: sync lost, awaiting FLUSHED */
-	uint32_t discarded;
+	enum pt_mppe_rx_state rx;  /* stateful receive */
+	uint32_t discarded;        /* packets dropped in PT_MPPE_RX_AWAIT_FLUSH */
 	int reset_pending;        /* send: next packet re-initialises and sets A; receive: Reset-Request seen */
 	pt_mppe_key_slot ring[PT_MPPE_RING]; /* stateless receive: keys of recent counts */
 	unsigned ring_next;
@@ -165,7 +171,10 @@ void pt_mppe_done(pt_mppe_ctx *ctx);
  * PT_OK: decrypted (or passed through when D is clear), *outlen set.
  * PT_ETRUNC: no complete header.  PT_ESTATE: cannot be decrypted now
  * (info->reason says why).  PT_ENOSPC: out too small (the key state then
- * stays as before this packet).  info is always filled.
+ * stays as before this packet).  PT_EUNSUP: libgcrypt failed.  info is
+ * always filled.  Stateless: a count up to 2047 ahead costs that many key
+ * changes (RFC 3078 8.1); a count behind is decrypted while its key is
+ * among the last PT_MPPE_RING kept.  Stateful: see enum pt_mppe_rx_state.
  */
 int pt_mppe_decrypt(pt_mppe_ctx *ctx, pt_cursor *in, uint8_t *out, size_t cap, size_t *outlen, pt_mppe_info *info);
 

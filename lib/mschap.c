@@ -164,18 +164,24 @@ int pt_challenge_response(const uint8_t chal[8], const uint8_t hash[16], uint8_t
 
 /* ---- MS-CHAPv2 ---- */
 
+/* The name as hashed: RFC 2759 4: "only the user name is used, without any associated Windows NT domain name" */
 static void user_part(const char **user, size_t *len, int mode)
 {
+	pt_cursor c = pt_cur(*user, *len);
+	size_t cut = 0;
+	const uint8_t *rest;
+	uint8_t ch;
+
 	if (mode != PT_MSCHAP_USER_STRIP_DOMAIN)
 		return;
-	/* RFC 2759 4: "only the user name is used, without any associated Windows NT domain name" */
-	for (size_t i = *len; i > 0; i--) {
-		if ((*user)[i - 1] == '\\') {
-			*user += i;
-			*len -= i;
-			return;
-		}
-	}
+	while (pt_get_u8(&c, &ch) == PT_OK)
+		if (ch == '\\')
+			cut = pt_off(&c);
+	c = pt_cur(*user, *len);
+	(void)pt_skip(&c, cut);
+	*len -= cut;
+	(void)pt_get_bytes(&c, *len, &rest);
+	*user = (const char *)rest;
 }
 
 int pt_mschap2_challenge_hash(const uint8_t peer_chal[16], const uint8_t auth_chal[16], const char *user,
@@ -287,17 +293,20 @@ static int hexval(char c)
 /* "S=" + 40 hex digits, then the end or a space (RFC 2759 5: "S=<auth_string> M=<message>") */
 static int parse_success(const char *msg, size_t len, uint8_t out[PT_SHA1_LEN])
 {
-	if (len < PT_MSCHAP2_AUTHRESP_LEN || msg[0] != 'S' || msg[1] != '=')
-		return PT_EINVAL;
-	if (len > PT_MSCHAP2_AUTHRESP_LEN && msg[PT_MSCHAP2_AUTHRESP_LEN] != ' ')
+	pt_cursor c = pt_cur(msg, len);
+	uint8_t s, eq, hi, lo, sp;
+
+	if (pt_get_u8(&c, &s) != PT_OK || pt_get_u8(&c, &eq) != PT_OK || s != 'S' || eq != '=')
 		return PT_EINVAL;
 	for (int i = 0; i < PT_SHA1_LEN; i++) {
-		int hi = hexval(msg[2 + 2 * i]), lo = hexval(msg[3 + 2 * i]);
-
-		if (hi < 0 || lo < 0)
+		if (pt_get_u8(&c, &hi) != PT_OK || pt_get_u8(&c, &lo) != PT_OK)
 			return PT_EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
+		if (hexval((char)hi) < 0 || hexval((char)lo) < 0)
+			return PT_EINVAL;
+		out[i] = (uint8_t)(hexval((char)hi) << 4 | hexval((char)lo));
 	}
+	if (pt_get_u8(&c, &sp) == PT_OK && sp != ' ')
+		return PT_EINVAL;
 	return PT_OK;
 }
 

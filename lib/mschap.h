@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cursor.h" /* enum pt_err: the return codes */
+
 #define PT_NT_HASH_LEN 16
 #define PT_LM_HASH_LEN 16
 #define PT_MSCHAP_RESP_LEN 24        /* LM, NT and NT-Response fields */

@@ -444,6 +444,9 @@ static void test_stateless_loss_reorder(void)
 		/* pairwise swaps 14..113 */
 		for (unsigned i = 14; i < 114; i += 2) {
 			CU_ASSERT_EQUAL(recv_one(&rx, &q[i + 1], &info), PT_OK);
+			CU_ASSERT(info.ev & PT_MPPE_EV_JUMP);
+			CU_ASSERT_EQUAL(info.lost, 1);
+			CU_ASSERT_EQUAL(info.rekeys, 2);
 			CU_ASSERT_EQUAL(recv_one(&rx, &q[i], &info), PT_OK);
 			CU_ASSERT(info.ev & PT_MPPE_EV_CACHED_KEY);
 		}
