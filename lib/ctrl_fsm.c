@@ -799,7 +799,7 @@ void pt_ctrl_conn_finish(pt_ctrl_conn *cc, const pt_sink *sink, const pt_where *
 		const pt_ctrl_call *c = &cc->calls[i];
 		if (call_live(c)) {
 			pt_where w = where_call(at, i);
-			pt_report(sink, PT_R_FSM_CALL_NOT_CLEARED, &w, "call %d (PNS id %u, PAC id %u) still %s", i,
+			pt_report(sink, PT_R_FSM_CALL_NOT_CLEARED, &w, "call with PNS Call ID %u, PAC Call ID %u still %s",
 				  c->pns_call_id, c->pac_call_id, call_state_name(c->state));
 		}
 	}

@@ -140,8 +140,8 @@ static int parse_v4(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where
 {
 	pt_cursor h = *c, hdr, pay;
 	size_t captured = pt_left(c), ihl, plen;
-	uint8_t vihl, proto, addr[4];
-	uint16_t tot, ff;
+	uint8_t vihl = 0, proto = 0, addr[4] = { 0 };
+	uint16_t tot = 0, ff = 0;
 	uint64_t sum;
 
 	if (captured < PT_IPV4_HDR_MIN) {
@@ -152,7 +152,7 @@ static int parse_v4(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where
 	(void)pt_get_u8(&h, &ip->tos);
 	(void)pt_get_u16(&h, &tot);
 	{
-		uint16_t id;
+		uint16_t id = 0;
 		(void)pt_get_u16(&h, &id);
 		ip->frag_id = id;
 	}
@@ -297,9 +297,9 @@ static int parse_v6(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where
 {
 	pt_cursor h = *c, pay;
 	size_t captured = pt_left(c), plen;
-	uint32_t vtf;
-	uint16_t len;
-	uint8_t nh;
+	uint32_t vtf = 0;
+	uint16_t len = 0;
+	uint8_t nh = 0;
 	unsigned count = 0;
 	int rc;
 
@@ -336,8 +336,8 @@ static int parse_v6(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where
 			break;
 		/* RFC 8200 4.5: next header, reserved, offset(13) res(2) M(1), identification(32). */
 		{
-			uint8_t fnh, res;
-			uint16_t offm;
+			uint8_t fnh = 0, res = 0;
+			uint16_t offm = 0;
 			size_t where = pt_off(&pay);
 			if (pt_left(&pay) < PT_IPV6_FRAG_HDR_LEN)
 				return v6_chain_error(ip, PT_ETRUNC, "fragment header", where, sink, at);
@@ -478,7 +478,7 @@ int pt_tcp_parse(pt_cursor *c, const pt_ip *ip, pt_tcp_hdr *th, const pt_sink *s
 {
 	pt_cursor h = *c, opt;
 	int cut = ip ? ip->truncated : 1;
-	uint8_t doff, flags;
+	uint8_t doff = 0, flags = 0;
 
 	memset(th, 0, sizeof *th);
 	th->off = pt_off(c);

@@ -446,7 +446,7 @@ int pt_defrag_add(pt_defrag *d, const pt_ip *frag, pt_ip *out, const pt_sink *si
 		const frag_range *r = &g->fr[i];
 		uint32_t lo, hi;
 		pt_cursor pc;
-		const uint8_t *mine;
+		const uint8_t *mine = NULL;
 		int same;
 
 		if (!(off < r->end && r->off < end))

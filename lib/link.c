@@ -95,7 +95,7 @@ static int decode_tags(pt_cursor *c, pt_link *out, uint16_t type)
 
 static int decode_ether(pt_cursor *c, pt_link *out)
 {
-	uint16_t type;
+	uint16_t type = 0;
 	int rc;
 
 	if ((rc = pt_copy(c, out->eth_dst, 6)) != PT_OK || (rc = pt_copy(c, out->eth_src, 6)) != PT_OK ||
@@ -122,7 +122,7 @@ static int decode_ether(pt_cursor *c, pt_link *out)
 
 static int decode_sll(pt_cursor *c, pt_link *out)
 {
-	uint16_t type;
+	uint16_t type = 0;
 	int rc;
 
 	/* LINKTYPE_LINUX_SLL: pkttype(2) hatype(2) halen(2) addr(8) protocol(2). */
@@ -138,8 +138,8 @@ static int decode_sll(pt_cursor *c, pt_link *out)
 
 static int decode_sll2(pt_cursor *c, pt_link *out)
 {
-	uint16_t type, mbz;
-	uint8_t v;
+	uint16_t type = 0, mbz = 0;
+	uint8_t v = 0;
 	int rc;
 
 	/* LINKTYPE_LINUX_SLL2: protocol(2) mbz(2) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8). */

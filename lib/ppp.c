@@ -50,6 +50,7 @@ int pt_ppp_parse(pt_cursor *c, pt_ppp_frame *f)
 	f->pfc_used = 0;
 	f->proto_ok = 0;
 	f->truncated = 0;
+	f->decrypted = 0;
 	f->proto = 0;
 	f->off = pt_off(c);
 	f->proto_off = f->off;

@@ -48,6 +48,10 @@ typedef struct pt_ppp_frame {
 	                      * length); pt_ppp_parse() sets 0.  Lets a control
 	                      * packet's Length past the end read as "cut short"
 	                      * rather than "invalid". */
+	uint8_t decrypted;   /* set by the CALLER for a frame taken out of an MPPE
+	                      * datagram (RFC 3078 3); pt_ppp_parse() sets 0.  The
+	                      * observer then skips the checks that belong to the
+	                      * outer frame (ACFC/PFC, MRU, cleartext-after-MPPE). */
 	uint16_t proto;
 	size_t off;          /* first octet of the frame */
 	size_t proto_off;    /* first octet of the protocol field */

@@ -1,4 +1,5 @@
 /* pppobs.c: passive observer of one call's PPP negotiation, both directions (RFC 1661 3-6, RFC 1334, RFC 1994, RFC 2759, RFC 1962, RFC 3078, RFC 1332, RFC 5072). */
+#include <stdio.h>
 #include <string.h>
 
 #include "pppobs.h"
@@ -8,6 +9,7 @@
 enum once_bit {
 	ONCE_ACFC = 0,
 	ONCE_ACFC_LCP,
+	ONCE_ACFC_LCP_ECHO,
 	ONCE_PFC,
 	ONCE_MRU,
 	ONCE_CCP_DATA,
@@ -34,6 +36,41 @@ static int once(pt_pppobs *o, int bit, int dir)
 static const char *side_name(int d)
 {
 	return d == PT_DIR_PNS ? "PNS" : "PAC";
+}
+
+static void ids_push(pt_pppobs_ids *r, uint8_t id)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->id[i] == id)
+			return; /* a retransmission with the same id */
+	if (r->n == PT_PPPOBS_IDS) {
+		memmove(r->id, r->id + 1, PT_PPPOBS_IDS - 1); /* forget the oldest */
+		r->n--;
+	}
+	r->id[r->n++] = id;
+}
+
+static int ids_has(const pt_pppobs_ids *r, uint8_t id)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->id[i] == id)
+			return 1;
+	return 0;
+}
+
+/* "a, b, c" of the awaited ids into buf, for messages */
+static const char *ids_text(const pt_pppobs_ids *r, char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < r->n && used < cap; i++) {
+		int w = snprintf(buf + used, cap - used, i ? ", %u" : "%u", r->id[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return buf;
 }
 
 static void lcp_defaults(pt_pppobs_lcp *l)
@@ -339,19 +376,25 @@ static void on_conf_req(pt_pppobs *o, int kind, int dir, const pt_cp_pkt *p, con
 	pt_pppobs_side *s = &cp->side[dir];
 	const char *kn = pt_cp_kind_name(kind);
 	size_t diff;
+	int retrans = 0;
 
-	(void)pt_cp_opts_check(kind, PT_CP_CONF_REQ, &p->rest, p->complete, sink, at);
 	if (s->req.valid && s->req.id == p->id) {
-		int same = req_same(&s->req, &p->rest, &diff);
-		if (same && !s->req.answered)
-			s->n_retransmit++; /* RFC 1661 5.1: "For retransmissions, the Identifier MAY remain unchanged" */
-		else
-			/* RFC 1661 5.1: MUST change with the options and after a valid reply */
+		if (req_same(&s->req, &p->rest, &diff)) {
+			/* RFC 1661 5.1: "For retransmissions, the Identifier MAY remain
+			 * unchanged".  Also after a reply seen here: the reply may have
+			 * been lost beyond the capture point, so no finding. */
+			s->n_retransmit++;
+			retrans = 1;
+		} else {
+			/* RFC 1661 5.1: "MUST be changed whenever the contents of the Options field changes" */
 			pt_report(sink, PT_R_PPP_CP_ID_NOT_CHANGED, at,
-				  "%s Configure-Request id %u from %s reused %s", kn, p->id, side_name(dir),
-				  same ? "after a reply to it" : "with different options");
+				  "%s Configure-Request id %u from %s reused with different options (from octet %zu)",
+				  kn, p->id, side_name(dir), diff);
+		}
 	}
-	if (kind == PT_CPK_LCP) {
+	if (!retrans) /* a retransmission's options were checked the first time */
+		(void)pt_cp_opts_check(kind, PT_CP_CONF_REQ, &p->rest, p->complete, sink, at);
+	if (kind == PT_CPK_LCP && !retrans) {
 		pt_cp_opt_iter it;
 		pt_cp_opt opt;
 		pt_cp_optval v;
@@ -545,6 +588,7 @@ static void on_lcp_only(pt_pppobs *o, int dir, const pt_cp_pkt *p, const pt_sink
 {
 	pt_pppobs_side *s = &o->cp[PT_CPK_LCP].side[dir], *ps = &o->cp[PT_CPK_LCP].side[1 - dir];
 	const char *cn = pt_vs_name_or(pt_cp_code_vs, p->code, "?");
+	char idbuf[24];
 	int k;
 
 	switch (p->code) {
@@ -571,16 +615,15 @@ static void on_lcp_only(pt_pppobs *o, int dir, const pt_cp_pkt *p, const pt_sink
 		break;
 	case PT_CP_ECHO_REQ:
 		check_magic(o, dir, p, sink, at);
-		s->echo_pending = 1;
-		s->echo_id = p->id;
+		ids_push(&s->echo, p->id);
 		break;
 	case PT_CP_ECHO_REP:
 		check_magic(o, dir, p, sink, at);
 		/* RFC 1661 5.8: the Reply copies the Request's Identifier */
-		if (ps->echo_pending && p->id != ps->echo_id)
-			pt_report(sink, PT_R_PPP_LCP_ECHO_ID, at, "LCP Echo-Reply id %u from %s, Echo-Request id %u",
-				  p->id, side_name(dir), ps->echo_id);
-		ps->echo_pending = 0;
+		if (ps->echo.n && !ids_has(&ps->echo, p->id))
+			pt_report(sink, PT_R_PPP_LCP_ECHO_ID, at, "LCP Echo-Reply id %u from %s, Echo-Request id %s",
+				  p->id, side_name(dir), ids_text(&ps->echo, idbuf, sizeof idbuf));
+		ps->echo.n = 0;
 		break;
 	case PT_CP_DISC_REQ:
 		check_magic(o, dir, p, sink, at);
@@ -614,6 +657,7 @@ static int on_cp(pt_pppobs *o, int kind, int dir, const pt_ppp_frame *f, const p
 	pt_cp_pkt *p = &ev->cp;
 	pt_pppobs_cp *cp = &o->cp[kind];
 	const char *kn = pt_cp_kind_name(kind);
+	char idbuf[24];
 	int r;
 
 	ev->cp_kind = kind;
@@ -658,21 +702,23 @@ static int on_cp(pt_pppobs *o, int kind, int dir, const pt_ppp_frame *f, const p
 		on_conf_reply(o, kind, dir, p, sink, at, ev);
 		break;
 	case PT_CP_TERM_REQ:
-		cp->side[dir].term_pending = 1;
-		cp->side[dir].term_id = p->id;
-		if (kind == PT_CPK_LCP) {
+		/* RFC 1661 5.5: the sender has left Opened; the peer leaves it when it
+		 * answers, so its frames until the Terminate-Ack are still legal */
+		if (kind == PT_CPK_LCP && !cp->side[dir].term.n) {
 			ev->what |= PT_PPPEV_LCP_TERMINATE;
 			ev->term_reason = p->rest;
 		}
-		cp_down(o, kind, ev);
+		ids_push(&cp->side[dir].term, p->id);
 		break;
 	case PT_CP_TERM_ACK:
-		/* RFC 1661 5.5: the Ack copies the Request's Identifier; an
+		/* RFC 1661 5.5: the Ack copies the Request's Identifier (pppd sends each
+		 * retransmission with a new one, so any awaited id will do); an
 		 * unelicited Ack is legal (peer closed or renegotiating) */
-		if (cp->side[1 - dir].term_pending && p->id != cp->side[1 - dir].term_id)
-			pt_report(sink, PT_R_PPP_CP_TERMACK_ID, at, "%s Terminate-Ack id %u from %s, Terminate-Request id %u",
-				  kn, p->id, side_name(dir), cp->side[1 - dir].term_id);
-		cp->side[1 - dir].term_pending = 0;
+		if (cp->side[1 - dir].term.n && !ids_has(&cp->side[1 - dir].term, p->id))
+			pt_report(sink, PT_R_PPP_CP_TERMACK_ID, at, "%s Terminate-Ack id %u from %s, Terminate-Request id %s",
+				  kn, p->id, side_name(dir), ids_text(&cp->side[1 - dir].term, idbuf, sizeof idbuf));
+		cp->side[0].term.n = 0;
+		cp->side[1].term.n = 0;
 		cp_down(o, kind, ev);
 		break;
 	case PT_CP_CODE_REJ: {
@@ -683,18 +729,17 @@ static int on_cp(pt_pppobs *o, int kind, int dir, const pt_ppp_frame *f, const p
 		break;
 	}
 	case PT_CP_RESET_REQ:
-		/* RFC 1962 3.1 */
-		cp->side[dir].reset_pending = 1;
-		cp->side[dir].reset_id = p->id;
+		/* RFC 1962 3.1: resent with the same id until a Reset-Ack comes */
+		ids_push(&cp->side[dir].reset, p->id);
 		ev->what |= PT_PPPEV_CCP_RESET_REQ;
 		ev->reset_id = p->id;
 		break;
 	case PT_CP_RESET_ACK:
 		/* RFC 1962 3.1: "the Identifier field copied from the Reset-Request packet" */
-		if (cp->side[1 - dir].reset_pending && p->id != cp->side[1 - dir].reset_id)
-			pt_report(sink, PT_R_PPP_CCP_RESET_ACK_ID, at, "CCP Reset-Ack id %u from %s, Reset-Request id %u",
-				  p->id, side_name(dir), cp->side[1 - dir].reset_id);
-		cp->side[1 - dir].reset_pending = 0;
+		if (cp->side[1 - dir].reset.n && !ids_has(&cp->side[1 - dir].reset, p->id))
+			pt_report(sink, PT_R_PPP_CCP_RESET_ACK_ID, at, "CCP Reset-Ack id %u from %s, Reset-Request id %s",
+				  p->id, side_name(dir), ids_text(&cp->side[1 - dir].reset, idbuf, sizeof idbuf));
+		cp->side[1 - dir].reset.n = 0;
 		ev->what |= PT_PPPEV_CCP_RESET_ACK;
 		ev->reset_id = p->id;
 		break;
@@ -761,10 +806,12 @@ static int on_auth(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink *
 	(void)pt_peek_u8(&c, 0, &code);
 	(void)pt_peek_u8(&c, 1, &id);
 	/* who authenticates whom: requests/responses come from the authenticatee */
-	if (f->proto == PT_PPP_PAP)
+	if (f->proto == PT_PPP_PAP && code >= PT_PAP_AUTH_REQ && code <= PT_PAP_AUTH_NAK)
 		a = code == PT_PAP_AUTH_REQ ? 1 - dir : dir;
-	else
+	else if (f->proto == PT_PPP_CHAP && code >= PT_CHAP_CHALLENGE && code <= PT_MSCHAPV2_CHANGE_PW)
 		a = (code == PT_CHAP_CHALLENGE || code == PT_CHAP_SUCCESS || code == PT_CHAP_FAILURE) ? dir : 1 - dir;
+	else /* unknown code: the side that negotiated this protocol, if the sender did */
+		a = o->auth[dir].proto == f->proto ? dir : 1 - dir;
 	au = &o->auth[a];
 	ev->authenticator = a;
 
@@ -871,7 +918,8 @@ static void on_data(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink 
 	uint16_t proto = f->proto;
 	size_t len = pt_left(&f->info);
 
-	o->n_data[dir]++;
+	if (!f->decrypted)
+		o->n_data[dir]++; /* the enclosing 0x00fd frame was counted */
 	gate_ncp(o, dir, proto, sink, at);
 	/* RFC 1962 2.1, RFC 3078 3: compressed/encrypted datagrams need CCP Opened */
 	if ((proto == PT_PPP_COMP || proto == PT_PPP_COMP_LINK) && !o->cp[PT_CPK_CCP].opened &&
@@ -880,7 +928,8 @@ static void on_data(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink 
 			  "%s frame from %s before CCP opened (reported once per direction)",
 			  pt_ppp_proto_name(proto), side_name(dir));
 	/* RFC 3078 3: protocols 0x0021-0x00fa go through MPPE once negotiated */
-	if (proto >= 0x0021 && proto <= 0x00fa && pt_pppobs_mppe_active(o, peer) && once(o, ONCE_CLEARTEXT, dir))
+	if (proto >= 0x0021 && proto <= 0x00fa && !f->decrypted && pt_pppobs_mppe_active(o, peer) &&
+	    once(o, ONCE_CLEARTEXT, dir))
 		pt_report(sink, PT_R_PPP_MPPE_CLEARTEXT_DATA, at,
 			  "unencrypted %s frame from %s after MPPE was negotiated (reported once per direction)",
 			  pt_ppp_proto_name(proto), side_name(dir));
@@ -892,7 +941,7 @@ static void on_data(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink 
 			  "%s frame from %s before %s opened (reported once per direction)", pt_ppp_proto_name(proto),
 			  side_name(dir), proto == PT_PPP_IP ? "IPCP" : "IPV6CP");
 	/* RFC 1661 6.1: the MRU bounds the Information field (not the protocol field) */
-	if (len > o->lcp[peer].mru && !f->truncated && once(o, ONCE_MRU, dir))
+	if (len > o->lcp[peer].mru && !f->truncated && !f->decrypted && once(o, ONCE_MRU, dir))
 		pt_report(sink, PT_R_PPP_MRU_EXCEEDED, at,
 			  "%s frame from %s: information field %zu octets, %s's MRU %u (reported once per direction)",
 			  pt_ppp_proto_name(proto), side_name(dir), len, side_name(peer), o->lcp[peer].mru);
@@ -905,10 +954,23 @@ static void check_framing(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt
 
 	if (!f->acf_present) {
 		if (f->proto == PT_PPP_LCP) {
-			/* RFC 1661 6.6: "MUST NOT be compressed when sending any LCP packet" */
-			if (once(o, ONCE_ACFC_LCP, dir))
-				pt_report(sink, PT_R_PPP_ACFC_ON_LCP, at,
-					  "LCP frame from %s without address and control fields", side_name(dir));
+			uint8_t code = 0;
+			(void)pt_peek_u8(&f->info, 0, &code);
+			/* RFC 1661 6.6: "MUST NOT be compressed when sending any LCP
+			 * packet".  Linux ppp_async keeps FF 03 only on codes 1-7 and
+			 * compresses Echo/Discard once ACFC is up (seen from pppd 2.4.9,
+			 * captures/real/echo-timeout.pcap): ppp.acfc.on_lcp_echo, info. */
+			if (code >= PT_CP_CONF_REQ && code <= PT_CP_CODE_REJ) {
+				if (once(o, ONCE_ACFC_LCP, dir))
+					pt_report(sink, PT_R_PPP_ACFC_ON_LCP, at,
+						  "LCP %s from %s without address and control fields",
+						  pt_vs_name_or(pt_cp_code_vs, code, "?"), side_name(dir));
+			} else if (once(o, ONCE_ACFC_LCP_ECHO, dir)) {
+				pt_report(sink, PT_R_PPP_ACFC_ON_LCP_ECHO, at,
+					  "LCP %s from %s without address and control fields%s",
+					  pt_vs_name_or(pt_cp_code_vs, code, "packet"), side_name(dir),
+					  o->lcp[1 - dir].acfc ? " (ACFC negotiated)" : "");
+			}
 		} else if (!o->lcp[peer].acfc && once(o, ONCE_ACFC, dir)) {
 			/* RFC 1661 6.6: only when the receiver asked for ACFC */
 			pt_report(sink, PT_R_PPP_ACFC_NOT_NEGOTIATED, at,
@@ -936,8 +998,10 @@ int pt_pppobs_on_frame(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_si
 	ev->payload = f->info;
 	if (dir != PT_DIR_PNS && dir != PT_DIR_PAC)
 		return PT_EINVAL;
-	o->n_frames[dir]++;
-	check_framing(o, dir, f, sink, at);
+	if (!f->decrypted) {
+		o->n_frames[dir]++;
+		check_framing(o, dir, f, sink, at);
+	}
 	/* RFC 1661 2: such frames "MUST be treated as having an unrecognized Protocol" */
 	if (!f->proto_ok) {
 		if (once(o, ONCE_BAD_PROTO, dir))

@@ -34,6 +34,14 @@ typedef struct pt_pppobs_req {
 	uint8_t opts[PT_PPPOBS_REQ_CAP];
 } pt_pppobs_req;
 
+/* Identifiers of requests awaiting their reply (a peer may resend with a new
+ * id, and the reply to an older one may arrive late). */
+#define PT_PPPOBS_IDS 4
+typedef struct pt_pppobs_ids {
+	uint8_t n;
+	uint8_t id[PT_PPPOBS_IDS];
+} pt_pppobs_ids;
+
 typedef struct pt_pppobs_nak {
 	uint8_t type;
 	uint8_t count;
@@ -44,9 +52,9 @@ typedef struct pt_pppobs_nak {
 typedef struct pt_pppobs_side {
 	pt_pppobs_req req;   /* this side's last Configure-Request */
 	uint8_t acked;       /* the peer acknowledged it */
-	uint8_t term_pending, term_id;   /* Terminate-Request awaiting its Ack */
-	uint8_t echo_pending, echo_id;   /* LCP Echo-Request awaiting its Reply */
-	uint8_t reset_pending, reset_id; /* CCP Reset-Request awaiting its Ack */
+	pt_pppobs_ids term;  /* Terminate-Requests awaiting their Ack */
+	pt_pppobs_ids echo;  /* LCP Echo-Requests awaiting their Reply */
+	pt_pppobs_ids reset; /* CCP Reset-Requests awaiting their Ack */
 	unsigned n_conf_req;
 	unsigned n_retransmit;  /* Configure-Requests resent with the same id and options */
 	unsigned n_ack, n_nak, n_rej;  /* replies received for this side's requests */
@@ -55,7 +63,8 @@ typedef struct pt_pppobs_side {
 
 typedef struct pt_pppobs_cp {
 	pt_pppobs_side side[2];
-	uint8_t opened;        /* both sides' requests acknowledged */
+	uint8_t opened;        /* both sides' requests acknowledged; left on the
+	                        * Terminate-Ack (the peer may still send until then) */
 	uint8_t ever_opened;
 	uint8_t rejected;      /* the peer sent an LCP Protocol-Reject of this protocol */
 } pt_pppobs_cp;
@@ -132,14 +141,15 @@ enum pt_pppobs_what {
 	PT_PPPEV_AUTH_METHOD = 1u << 2,   /* LCP opened with authentication: auth_proto[], chap_alg[] */
 	PT_PPPEV_AUTH_MSG = 1u << 3,      /* auth points at the parsed PAP/CHAP message */
 	PT_PPPEV_AUTH_RESULT = 1u << 4,   /* auth_success, auth_error, authenticator */
-	PT_PPPEV_AUTH_DONE = 1u << 5,     /* every negotiated authentication has succeeded */
+	PT_PPPEV_AUTH_DONE = 1u << 5,     /* every negotiated authentication has succeeded (with none
+	                                   * negotiated there is no event: auth_done is 1 at LCP_OPENED) */
 	PT_PPPEV_CCP_OPENED = 1u << 6,    /* mppe_bits[] */
 	PT_PPPEV_CCP_RESET_REQ = 1u << 7, /* reset_id; sender is dir */
 	PT_PPPEV_CCP_RESET_ACK = 1u << 8,
 	PT_PPPEV_IPCP_OPENED = 1u << 9,
 	PT_PPPEV_IPV6CP_OPENED = 1u << 10,
-	PT_PPPEV_LCP_TERMINATE = 1u << 11,/* Terminate-Request from dir, term_reason */
-	PT_PPPEV_CP_DOWN = 1u << 12,      /* cp_kind left Opened (renegotiation or termination) */
+	PT_PPPEV_LCP_TERMINATE = 1u << 11,/* first Terminate-Request from dir, term_reason */
+	PT_PPPEV_CP_DOWN = 1u << 12,      /* cp_kind left Opened (Configure-Request or Terminate-Ack) */
 	PT_PPPEV_DATA = 1u << 13          /* network-layer frame: proto, payload */
 };
 

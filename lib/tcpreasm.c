@@ -250,10 +250,11 @@ static void start_half(half *h, uint32_t seq)
 	h->origin = seq - 1;
 }
 
-/* Move buf so that it starts at sequence number nb (base <= nb <= held end). */
+/* Move buf so that it starts at sequence number nb (>= base; bytes before it are dropped, nb may lie past them all). */
 static void rebase(half *h, uint32_t nb)
 {
-	size_t drop = nb - h->base, keep = held_end(h) - nb;
+	uint32_t he = held_end(h);
+	size_t drop = nb - h->base, keep = sdiff(he, nb) > 0 ? he - nb : 0;
 
 	if (drop && keep && h->buf)
 		memmove(h->buf, h->buf + drop, keep);
@@ -432,7 +433,7 @@ static uint32_t compare_held(const half *h, uint32_t seq, const uint8_t *p, uint
 {
 	uint32_t diff = 0;
 	pt_cursor pc = pt_cur(p, e - seq);
-	const uint8_t *mine;
+	const uint8_t *mine = NULL;
 
 	if (sdiff(e, s) <= 0)
 		return 0;
@@ -718,6 +719,7 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 	uint8_t f = th->flags;
 	int syn = !!(f & PT_TH_SYN), ack = !!(f & PT_TH_ACK), rst = !!(f & PT_TH_RST), fin = !!(f & PT_TH_FIN);
 	uint32_t hsh, seq;
+	size_t wire;
 	int d = 0, rc = PT_OK;
 	conn *c;
 	half *h;
@@ -727,6 +729,11 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 		return PT_ESTATE;
 	if (len > 0x7FFFFFFF)
 		len = 0x7FFFFFFF;
+	wire = len;
+	/* a segment cut by the snapshot length still ends where its IP header says */
+	if (ip->truncated && ip->total_len >= (uint32_t)ip->hdr_len + th->hlen &&
+	    ip->total_len - ip->hdr_len - th->hlen > len)
+		wire = ip->total_len - ip->hdr_len - th->hlen;
 	hsh = tuple_hash(ip->src, th->sport, ip->dst, th->dport, ip->version);
 	c = lookup(t, ip, th, hsh, &d);
 
@@ -752,7 +759,7 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 		c = NULL;
 	}
 	if (!c) {
-		if (rst || (!syn && len == 0))
+		if (rst || (!syn && wire == 0))
 			return PT_OK;   /* nothing to start a stream from */
 		c = open_conn(t, ip, th, hsh, &d, sink, at);
 	}
@@ -803,7 +810,7 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 		close_conn(&x, PT_TCP_RST, d, "connection reset");
 		goto out;
 	}
-	if (len || fin) {
+	if (wire || fin) {
 		if (!h->started) {
 			start_half(h, seq);
 			if (c->info.midstream)
@@ -811,9 +818,16 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 		}
 		if (len && (rc = place(&x, d, seq, payload, (uint32_t)len)) != PT_OK)
 			goto out;
+		if (wire > len && h->nxt == seq + (uint32_t)len) {
+			uint32_t to = seq + (uint32_t)wire;
+			if (h->nr && sdiff(h->r[0].s, to) < 0)
+				to = h->r[0].s;   /* bytes already held from a later copy stay */
+			deliver(&x, d);   /* what was captured first, then the hole */
+			skip_hole(&x, d, to, "cut by the capture's snapshot length");
+		}
 		if (fin && !h->fin) {
 			h->fin = 1;
-			h->fin_seq = seq + (uint32_t)len;
+			h->fin_seq = seq + (uint32_t)wire;
 		}
 	}
 	for (int k = 0; k < 2; k++) {

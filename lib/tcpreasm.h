@@ -97,7 +97,8 @@ void pt_tcp_destroy(pt_tcp *t);
 
 /*
  * Feed one TCP segment (already parsed: ip + tcp header; payload/len is the
- * segment's data as captured); at carries packet number/time; findings
+ * segment's data as captured: bytes a short snapshot length cut off become a
+ * hole, skipped like any other); at carries packet number/time; findings
  * through sink (may be NULL).  Callbacks run inside this call and must not
  * call pt_tcp_segment or pt_tcp_finish themselves.  Returns PT_OK, or
  * PT_ENOMEM when a buffer could not grow (the segment is lost).

@@ -302,6 +302,12 @@ static void on_ctrl_event(pt_tunnel *t, pt_conn *c, const pt_ctrl_event *ev, con
 			/* RFC 2637 4.4: each side may not exceed the other's receive window */
 			pt_gre_flow_set_window(&k->gre[PT_DIR_PNS], ev->pac_window);
 			pt_gre_flow_set_window(&k->gre[PT_DIR_PAC], ev->pns_window);
+		} else if (ev->kind == PT_CEV_CALL_CLEARING) {
+			if (k->clear_dir < 0) {
+				k->clear_dir = (int8_t)ev->dir;
+				k->clear_pkt = at->pkt;
+				k->t_clear = at->ts_us;
+			}
 		} else if (ev->kind == PT_CEV_CALL_REFUSED || ev->kind == PT_CEV_CALL_DOWN) {
 			if (!k->down) {
 				k->down = 1;
@@ -341,6 +347,25 @@ static void on_ctrl_event(pt_tunnel *t, pt_conn *c, const pt_ctrl_event *ev, con
 	}
 }
 
+/* ctrl_fsm names calls by its own slot index: translate to the tunnel's call index. */
+typedef struct fsm_sink_ctx {
+	pt_tunnel *t;
+	pt_conn *c;
+} fsm_sink_ctx;
+
+static void fsm_sink_fn(void *user, const pt_finding *f)
+{
+	fsm_sink_ctx *x = user;
+	pt_finding g = *f;
+
+	if (g.at.call >= 0) {
+		pt_call *k = call_for_fsm(x->t, x->c, g.at.call);
+		g.at.call = k ? k->idx : -1;
+	}
+	g.at.conn = x->c->idx;
+	tunnel_sink_fn(x->t, &g);
+}
+
 static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p, size_t len, const pt_where *at)
 {
 	pt_ctrl_msg m;
@@ -366,7 +391,11 @@ static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p,
 		return;
 	memset(&ev, 0, sizeof ev);
 	ev.call = -1;
-	pt_ctrl_conn_on_msg(&c->fsm, role, &m, &t->sink, &w, &ev);
+	{
+		fsm_sink_ctx sx = { t, c };
+		pt_sink fs = { fsm_sink_fn, &sx };
+		pt_ctrl_conn_on_msg(&c->fsm, role, &m, &fs, &w, &ev);
+	}
 	/* a call's findings belong to the call */
 	on_ctrl_event(t, c, &ev, &w);
 }
@@ -496,6 +525,7 @@ static pt_call *call_new(pt_tunnel *t, pt_conn *c, const pt_where *at)
 	k->conn = c ? c->idx : 0;
 	k->fsm_call = -1;
 	k->hnext[0] = k->hnext[1] = -1;
+	k->clear_dir = -1;
 	if (c) {
 		k->pns = c->pns_is_cli ? c->cli : c->srv;
 		k->pac = c->pns_is_cli ? c->srv : c->cli;
@@ -668,10 +698,10 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 	}
 	k->d[dir].last_pkt = at->pkt;
 	k->d[dir].t_last = at->ts_us;
-	if (h.has_seq && plen > 0 && plen == h.payload_len) {
+	if (h.has_seq && plen > 0) {
 		const uint8_t *payload;
 		if (pt_get_bytes(&cur, plen, &payload) == PT_OK)
-			pt_tunnel_call_ppp(t, k, dir, payload, plen, &w);
+			pt_tunnel_call_ppp(t, k, dir, payload, plen, plen < h.payload_len, &w);
 	}
 }
 
@@ -680,7 +710,9 @@ void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)
 	for (size_t i = 0; i < t->nconns; i++) {
 		pt_conn *c = t->conns[i];
 		pt_where w = conn_where(c, at, PT_DIR_UNKNOWN);
-		pt_ctrl_conn_finish(&c->fsm, &t->sink, &w);
+		fsm_sink_ctx sx = { t, c };
+		pt_sink fs = { fsm_sink_fn, &sx };
+		pt_ctrl_conn_finish(&c->fsm, &fs, &w);
 	}
 	for (size_t i = 0; i < t->ncalls; i++) {
 		pt_call *k = t->calls[i];

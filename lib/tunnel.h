@@ -82,6 +82,9 @@ struct pt_call {
 	uint8_t has_pns_id, has_pac_id;
 	uint8_t up;                    /* the control channel brought it up */
 	uint8_t down;
+	int8_t clear_dir;              /* who sent Call-Clear-Request, -1 none */
+	uint64_t clear_pkt;
+	int64_t t_clear;
 	pt_addr pns, pac;              /* IP addresses (GRE endpoints) */
 	uint64_t req_pkt, up_pkt, down_pkt;
 	int64_t t_req, t_up, t_down;
@@ -165,6 +168,7 @@ typedef struct pt_inner_stats {
 struct pt_call_ext {
 	pt_pppobs ppp;
 	/* authentication, per authenticator side */
+	pt_pppobs_auth auth[2];          /* last state seen (the observer resets its own when LCP goes down) */
 	uint8_t authv[2];               /* enum pt_authv */
 	uint8_t success_forged[2];      /* MS-CHAPv2 S= does not match a verified password */
 	uint8_t success_checked[2];

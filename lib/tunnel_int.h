@@ -33,7 +33,8 @@ void pt_tunnel_decode(pt_tunnel *t, const pt_where *at, const char *line);
 int pt_tunnel_call_ext_new(pt_tunnel *t, pt_call *k);
 void pt_tunnel_call_ext_free(pt_call *k);
 void pt_tunnel_call_ctrl_event(pt_tunnel *t, pt_call *k, const pt_ctrl_event *ev, const pt_where *at);
-void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, size_t len, const pt_where *at);
+void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, size_t len, int truncated,
+			const pt_where *at);
 void pt_tunnel_call_finish(pt_tunnel *t, pt_call *k, const pt_where *at);
 
 #endif

@@ -104,7 +104,10 @@ static void check_response(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth
 	int ci, rc = PT_EUNSUP, mode = 0;
 	const pt_cred *c;
 
-	printable(m->name.p, pt_left(&m->name), x->user[a], sizeof x->user[a]);
+	if (m->proto == PT_PPP_PAP)
+		printable(m->peer_id.p, pt_left(&m->peer_id), x->user[a], sizeof x->user[a]);
+	else
+		printable(m->name.p, pt_left(&m->name), x->user[a], sizeof x->user[a]);
 	if (m->proto == PT_PPP_CHAP && m->ms_valid && m->nt_resp) {
 		memcpy(x->nt_resp[a], m->nt_resp, 24);
 		x->has_nt_resp[a] = 1;
@@ -203,7 +206,7 @@ static int bits_of(uint32_t mppe_bits)
 static int mschap_authenticator(const struct pt_call_ext *x)
 {
 	for (int a = 0; a < 2; a++) {
-		const pt_pppobs_auth *au = &x->ppp.auth[a];
+		const pt_pppobs_auth *au = &x->auth[a];
 		if (au->proto == PT_PPP_CHAP && (au->alg == PT_CHAP_ALG_MSCHAPV2 || au->alg == PT_CHAP_ALG_MSCHAPV1) &&
 		    au->state == PT_PPPOBS_AUTH_SUCCESS)
 			return a;
@@ -238,7 +241,7 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 		return;
 	}
 	memset(key, 0, sizeof key);
-	if (x->ppp.auth[a].alg == PT_CHAP_ALG_MSCHAPV2) {
+	if (x->auth[a].alg == PT_CHAP_ALG_MSCHAPV2) {
 		/* RFC 3079 3: the authenticator is the "server"; its send key is what it sends with */
 		uint8_t send[16], recv[16];
 		if (pt_mppe_chap2_start_keys(c->nt_hash, x->nt_resp[a], bits, 1, send, recv) != PT_OK) {
@@ -359,6 +362,7 @@ static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, siz
 	decode_line(t, at, "  decrypted: ", p, len, 0);
 	c = pt_cur(p, len);
 	if (pt_ppp_parse(&c, &f) == PT_OK) {
+		f.decrypted = 1;
 		memset(&ev, 0, sizeof ev);
 		/* control packets inside MPPE are rare but legal: let the observer see them */
 		pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
@@ -558,7 +562,8 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 	}
 }
 
-void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, size_t len, const pt_where *at)
+void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, size_t len, int truncated,
+			const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
 	pt_cursor c = pt_cur(ppp, len);
@@ -575,16 +580,21 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 		pt_report(&t->sink, PT_R_GRE_NOT_PPP, at, "%zu octets: %s", len, pt_strerror(rc));
 		return;
 	}
+	f.truncated = truncated ? 1 : 0;
 	{
-		uint8_t alg = x->ppp.auth[0].alg ? x->ppp.auth[0].alg : x->ppp.auth[1].alg;
+		uint8_t alg = x->auth[0].alg ? x->auth[0].alg : x->auth[1].alg;
 		decode_line(t, at, "  ", ppp, len, alg);
 	}
 	memset(&ev, 0, sizeof ev);
 	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
 	on_ppp_event(t, k, dir, &ev, at);
+	for (int a = 0; a < 2; a++)
+		if (x->ppp.auth[a].state != PT_PPPOBS_AUTH_NONE)
+			x->auth[a] = x->ppp.auth[a];
 	if (f.proto == PT_PPP_COMP) {
 		k->d[dir].data_frames++;
-		mppe_frame(t, k, dir, &f, at);
+		if (!truncated)
+			mppe_frame(t, k, dir, &f, at);
 	} else if (f.proto == PT_PPP_IP || f.proto == 0x0057) {
 		k->d[dir].data_frames++;
 	}

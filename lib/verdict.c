@@ -30,6 +30,7 @@ const pt_vs pt_verdict_code_vs[] = {
 	{ PT_V_DECRYPT_FAILED, "decrypt-failed" },
 	{ PT_V_ECHO_TIMEOUT, "echo-timeout" },
 	{ PT_V_MTU, "mtu" },
+	{ PT_V_HANGUP, "hangup" },
 	{ 0, NULL },
 };
 
@@ -174,6 +175,9 @@ static void teardown(const pt_tunnel *t, const pt_call *k, const pt_conn *c, pt_
 		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "LCP Terminate-Request from the %s%s%s%s (packet %llu)",
 			   sideshort(x->term_dir), x->term_reason[0] ? " \"" : "", x->term_reason,
 			   x->term_reason[0] ? "\"" : "", (unsigned long long)x->term_pkt);
+	if (k->clear_dir >= 0)
+		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sCall-Clear-Request from the %s (packet %llu)", used ? "; " : "",
+			   sideshort(k->clear_dir), (unsigned long long)k->clear_pkt);
 	if (fc && k->up && k->down && fc->state == PT_CALL_CLOSED && (fc->result || fc->cause))
 		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sCall-Disconnect-Notify %s", used ? "; " : "",
 			   pt_verdict_ctrl_result(PT_CTRL_CDN, fc->result, fc->error, buf, sizeof buf));
@@ -264,8 +268,8 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			rule(v, k->rules_seen, PT_R_GRE_NEVER_SENT);
 			vset(v, PT_V_GRE_ONE_WAY,
 			     "allow IP protocol 47 (GRE) in both directions on the firewalls between client and server; behind NAT enable PPTP passthrough / the PPTP conntrack helper",
-			     "GRE went only one way: %llu packets from the %s (%s) but none from the %s (%s); GRE from %s is dropped between it and the capture point, or %s's GRE never reached %s (LCP: \"timeout sending Config-Requests\")",
-			     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb, wb2, wb);
+			     "GRE went only one way: %llu packets from the %s %s, none from the %s %s. Both ends send LCP Configure-Requests unprompted, so GRE from %s is blocked between it and the capture point (its pppd logs \"LCP: timeout sending Config-Requests\")",
+			     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb);
 			return;
 		}
 	}
@@ -296,7 +300,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 
 	/* 4. authentication */
 	for (int a = 0; a < 2; a++) {
-		const pt_pppobs_auth *au = &o->auth[a];
+		const pt_pppobs_auth *au = &x->auth[a];
 		const char *why;
 		if (!au->proto)
 			continue;
@@ -372,6 +376,16 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		}
 	}
 
+	/* an end that names encryption, before CCP ever opened */
+	if (!x->ccp_open && x->term_dir >= 0 && (strstr(x->term_reason, "MPPE") || strstr(x->term_reason, "ncrypt"))) {
+		evidence(v, x->term_pkt);
+		vset(v, PT_V_CCP_FAILED,
+		     "the encryption settings cannot be met: MPPE needs MS-CHAP, and 40/56-bit keys with MS-CHAPv1 need LAN Manager hashes that pppd refuses; use MS-CHAPv2 or 128-bit MPPE on both ends",
+		     "encryption could not start: the %s ended the link with \"%s\" before CCP was negotiated", side(x->term_dir),
+		     x->term_reason);
+		return;
+	}
+
 	/* 6. IPCP */
 	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened &&
 	    (k->down || x->term_dir >= 0 || (c && c->ended)) && frames(k, 0) + frames(k, 1) > 0) {
@@ -419,6 +433,35 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		return;
 	}
 
+	/* the path died silently: one side went quiet, then the other gave up without LCP Terminate */
+	if (x->term_dir < 0 && (k->clear_dir >= 0 || (c && c->ended))) {
+		int64_t t_end = k->clear_dir >= 0 ? k->t_clear : c->t_end;
+		uint64_t p_end = k->clear_dir >= 0 ? k->clear_pkt : c->end_pkt;
+		for (int d = 0; d < 2; d++) {
+			int64_t quiet = t_end - k->d[d].t_last;
+			if (k->d[d].t_last && quiet >= 3000000 && t_end - k->d[!d].t_last < quiet) {
+				evidence(v, k->d[d].last_pkt);
+				evidence(v, p_end);
+				vset(v, PT_V_ECHO_TIMEOUT,
+				     "the path dropped everything from one side: check for a link failure, NAT or firewall state that timed out, or the peer's host",
+				     "the link died: nothing from the %s reached the capture point for %lld.%01lld s, then the call was %s without an LCP Terminate (the keepalive LCP Echo-Requests timed out)",
+				     side(d), (long long)(quiet / 1000000), (long long)(quiet / 100000 % 10),
+				     k->clear_dir >= 0 ? (k->clear_dir == PT_DIR_PNS ? "cleared by the PNS (Call-Clear-Request)" : "cleared by the PAC") : "dropped with its control connection");
+				return;
+			}
+		}
+	}
+	/* it worked, then one side vanished: no LCP Terminate, no Call-Clear-Request, only TCP going away */
+	if (x->term_dir < 0 && k->clear_dir < 0 && !k->down && c && c->ended &&
+	    (c->end_how == PT_END_FIN || c->end_how == PT_END_RST)) {
+		int who = c->end_dir == 0 ? (c->pns_is_cli ? PT_DIR_PNS : PT_DIR_PAC) : (c->pns_is_cli ? PT_DIR_PAC : PT_DIR_PNS);
+		evidence(v, c->end_pkt);
+		vset(v, PT_V_HANGUP, "look at the log of that side: its PPTP or pppd process died, was killed, or lost its network",
+		     "the tunnel worked, then the %s %s the control connection without any teardown (no LCP Terminate, no Call-Clear-Request): its process died or was killed",
+		     side(who), c->end_how == PT_END_FIN ? "closed" : "reset");
+		return;
+	}
+
 	/* 9. sizes */
 	if (x->oversize[0] || x->oversize[1]) {
 		int d = x->oversize[0] ? 0 : 1;
@@ -437,9 +480,9 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		char what[200];
 		what[0] = 0;
 		for (int a = 0; a < 2; a++)
-			if (o->auth[a].proto)
-				pt_fmt_cat(what, sizeof what, &used, "%s%s user \"%s\"%s", used ? ", " : "", auth_name(&o->auth[a]),
-					   x->user[a], x->authv[a] == PT_AUTHV_OK ? " (password verified)" : "");
+			if (x->auth[a].proto)
+				pt_fmt_cat(what, sizeof what, &used, "%s%s user \"%s\"%s", used ? ", " : "", auth_name(&x->auth[a]),
+					   x->user[a], x->authv[a] == PT_AUTHV_OK ? " (password verified)" : x->authv[a] == PT_AUTHV_WRONG ? " (the password given does not match)" : "");
 		if (x->ccp_open && x->key_bits)
 			pt_fmt_cat(what, sizeof what, &used, "%s%s", used ? ", " : "", mppe_words(x->mppe_bits, wb, sizeof wb));
 		else

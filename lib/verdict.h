@@ -31,6 +31,7 @@ enum pt_verdict_code {
 	PT_V_DECRYPT_FAILED,      /* MPPE frames that do not decrypt with the right password */
 	PT_V_ECHO_TIMEOUT,        /* the link died: LCP (or PPTP) Echo-Requests went unanswered */
 	PT_V_MTU,                 /* frames above the MRU, or fragmented inside the tunnel */
+	PT_V_HANGUP,              /* it worked, then one side vanished without any teardown */
 	PT_V__COUNT
 };
 

@@ -375,6 +375,19 @@ static void test_caps(void)
 	CU_ASSERT_EQUAL(seen[PT_R_CAP_FRAG_EVICTED], 1);
 	CU_ASSERT_EQUAL(d.live, 1);
 	CU_ASSERT(d.st.peak_bytes <= d.max_bytes);
+	/* the oldest datagram growing makes room by evicting a newer one, never itself */
+	mk(&f[2], 4, 202, PT_IPPROTO_GRE, 0, 1, data, 8);
+	mk(&f[3], 4, 202, PT_IPPROTO_GRE, 60000, 0, data + 60000 % 4096, 8);
+	pt_defrag_destroy(&d);
+	reset();
+	CU_ASSERT_EQUAL_FATAL(pt_defrag_init(&d, 0, 1, 0), PT_OK);
+	CU_ASSERT_EQUAL(pt_defrag_add(&d, &f[2].ip, &out, &sink, &w), PT_DEFRAG_HELD);   /* 202: oldest, small */
+	CU_ASSERT_EQUAL(pt_defrag_add(&d, &f[1].ip, &out, &sink, &w), PT_DEFRAG_HELD);   /* 201: big */
+	CU_ASSERT_EQUAL(d.live, 2);
+	CU_ASSERT_EQUAL(pt_defrag_add(&d, &f[3].ip, &out, &sink, &w), PT_DEFRAG_HELD);   /* 202 grows */
+	CU_ASSERT_EQUAL(d.live, 1);
+	CU_ASSERT_EQUAL(seen[PT_R_CAP_FRAG_EVICTED], 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last.msg, "id 0xc9"));
 	pt_defrag_destroy(&d);
 
 	/* fragments per datagram */

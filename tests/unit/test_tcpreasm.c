@@ -170,6 +170,36 @@ static void seg(int from_client, uint32_t seq, uint32_t ack, uint8_t flags, cons
 	seg_port(40000, from_client, seq, ack, flags, data, len);
 }
 
+/* A segment of wire bytes of which the capture kept len (IPv4 and TCP headers of 20 bytes each). */
+static void seg_cut(int from_client, uint32_t seq, uint32_t ack, uint8_t flags, const void *data, size_t len,
+		    size_t wire)
+{
+	static const uint8_t c4[4] = { 10, 0, 0, 1 }, s4[4] = { 10, 0, 0, 2 };
+	pt_ip ip;
+	pt_tcp_hdr th;
+	pt_where w;
+
+	memset(&ip, 0, sizeof ip);
+	memset(&th, 0, sizeof th);
+	memset(&w, 0, sizeof w);
+	ip.version = 4;
+	ip.proto = PT_IPPROTO_TCP;
+	ip.hdr_len = 20;
+	ip.total_len = (uint32_t)(40 + wire);
+	ip.truncated = wire > len;
+	pt_ip_addr_v4(from_client ? ip.src : ip.dst, c4);
+	pt_ip_addr_v4(from_client ? ip.dst : ip.src, s4);
+	th.sport = from_client ? 40000 : 1723;
+	th.dport = from_client ? 1723 : 40000;
+	th.seq = seq;
+	th.ack = ack;
+	th.flags = flags;
+	th.hlen = 20;
+	w.pkt = ++pktno;
+	w.call = -1;
+	CU_ASSERT_EQUAL(pt_tcp_segment(&T, &ip, &th, data, len, &sink, &w), PT_OK);
+}
+
 #define C 1
 #define S 0
 #define A PT_TH_ACK
@@ -357,6 +387,15 @@ static void test_midstream(void)
 	/* the non-1723 side is the client although the server spoke first */
 	CU_ASSERT_EQUAL(R.info.key.port[0], 40000);
 	CU_ASSERT_EQUAL(R.info.key.port[1], 1723);
+	teardown();
+
+	/* a client port below 1723 speaking first: the 1723 side is still the server */
+	setup(0, 0, CONSUME_ALL);
+	seg_port(1000, C, 1, 2, A, pat, 5);
+	pt_tcp_finish(&T, &sink, NULL);
+	CU_ASSERT_EQUAL(R.info.key.port[0], 1000);
+	CU_ASSERT_EQUAL(R.info.key.port[1], 1723);
+	CU_ASSERT_EQUAL(R.len[0], 5);
 	teardown();
 
 	/* pure ACKs and a lone RST start nothing */
@@ -579,8 +618,12 @@ static void test_synack_first(void)
 	seg(S, ISN_S, ISN_C + 1, PT_TH_SYN | A, NULL, 0);
 	CU_ASSERT_EQUAL(R.opens, 1);
 	CU_ASSERT_EQUAL(R.midstream, 0);
+	/* the client's first bytes arrive second: still in order, since the SYN-ACK said where the stream starts */
+	seg(C, ISN_C + 11, ISN_S + 1, A, pat + 10, 10);
+	CU_ASSERT_EQUAL(R.len[0], 0);
 	seg(C, ISN_C + 1, ISN_S + 1, A, pat, 10);
-	CU_ASSERT_EQUAL(R.len[0], 10);
+	CU_ASSERT_EQUAL(R.len[0], 20);
+	CU_ASSERT(memcmp(R.stream[0], pat, 20) == 0);
 	CU_ASSERT_EQUAL(R.gaps[0], 0);
 	/* the SYN shows up late: the same connection */
 	seg(C, ISN_C, 0, PT_TH_SYN, NULL, 0);
@@ -640,6 +683,28 @@ static void test_fin_before_hole(void)
 	CU_ASSERT_EQUAL(R.how, PT_TCP_FIN);
 	CU_ASSERT_EQUAL(R.len[1], 30);
 	CU_ASSERT(memcmp(R.stream[1], pat, 20) == 0 && memcmp(R.stream[1] + 20, pat + 20, 10) == 0);
+	teardown();
+}
+
+static void test_snaplen_cut(void)
+{
+	/* a short snapshot length: each segment's tail is a hole right away, and a cut FIN still closes */
+	setup(0, 0, CONSUME_ALL);
+	handshake();
+	seg_cut(C, ISN_C + 1, ISN_S + 1, A, pat, 30, 100);
+	CU_ASSERT_EQUAL(R.len[0], 30);
+	CU_ASSERT_EQUAL(R.gaps[0], 1);
+	CU_ASSERT_EQUAL(R.missing[0], 70);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last.msg, "snapshot length"));
+	CU_ASSERT_STRING_EQUAL(R.log, "open,data0,gap0,");
+	seg_cut(C, ISN_C + 101, ISN_S + 1, A | PT_TH_FIN, pat + 100, 30, 50);
+	CU_ASSERT_EQUAL(R.len[0], 60);
+	CU_ASSERT(memcmp(R.stream[0] + 30, pat + 100, 30) == 0);
+	CU_ASSERT_EQUAL(R.missing[0], 90);
+	seg_cut(S, ISN_S + 1, ISN_C + 152, A | PT_TH_FIN, NULL, 0, 0);
+	CU_ASSERT_EQUAL(R.closes, 1);
+	CU_ASSERT_EQUAL(R.how, PT_TCP_FIN);
+	CU_ASSERT_EQUAL(R.info.gap_bytes[0], 90);
 	teardown();
 }
 
@@ -714,6 +779,7 @@ void ut_register(void)
 	UT_ADD(s, test_ignored);
 	UT_ADD(s, test_consumer_stall);
 	UT_ADD(s, test_fin_before_hole);
+	UT_ADD(s, test_snaplen_cut);
 	UT_ADD(s, test_ipv6_key);
 	UT_ADD(s, test_many_connections);
 }

@@ -1,0 +1,368 @@
+/* main.c: pptp-analyze: capture in, link -> IP -> (defragment) -> TCP 1723 / GRE -> lib/tunnel, reports out. */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "creds.h"
+#include "fmt.h"
+#include "gre.h"
+#include "ip.h"
+#include "ipdefrag.h"
+#include "link.h"
+#include "opts.h"
+#include "report.h"
+#include "tcpreasm.h"
+#include "tunnel.h"
+#include "writer.h"
+
+typedef struct pa_run {
+	pa_opts *o;
+	pt_tunnel *tun;
+	pt_tcp tcp;
+	pt_defrag defrag;
+	pa_findings fs;
+	pa_summary sum;
+	pt_sink sink;            /* layers below the tunnel (IP, TCP) */
+	pa_pcapw *dec;           /* --write-decrypted */
+	int decode;
+	int64_t t0;
+} pa_run;
+
+static volatile sig_atomic_t stop_now;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_now = 1;
+}
+
+/* ---- findings ---- */
+
+static void print_finding_inline(const pt_finding *f)
+{
+	const pt_rule *rule = pt_rule_get(f->rule);
+	printf("  ! %s %s: %s\n", pt_sev_name(rule->sev), rule->id, f->msg);
+}
+
+static void on_finding(void *user, const pt_finding *f)
+{
+	pa_run *r = user;
+	int stored = pa_findings_add(&r->fs, f);
+
+	if (r->decode && stored)
+		print_finding_inline(f);
+}
+
+/* ---- decode lines ---- */
+
+static void on_decode(void *user, const pt_where *at, const char *line)
+{
+	pa_run *r = user;
+	char ts[40], where[32];
+
+	if (line[0] == ' ') {
+		/* a continuation (PPP inside GRE, decrypted frame) */
+		printf("%s\n", line);
+		return;
+	}
+	pa_fmt_reltime(at->ts_us, r->t0, ts, sizeof ts);
+	if (at->call >= 0)
+		snprintf(where, sizeof where, "c%u/%d", at->conn, at->call + 1);
+	else
+		snprintf(where, sizeof where, "c%u", at->conn);
+	printf("%" PRIu64 " %s %s %s %s\n", at->pkt, ts, where, pt_fmt_dir(at->dir), line);
+}
+
+static void on_inner(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len)
+{
+	pa_run *r = user;
+	if (r->dec)
+		pa_pcapw_ppp(r->dec, at, proto, data, len);
+}
+
+static void on_secret(void *user, const pt_where *at, const char *what, const uint8_t *key, size_t len)
+{
+	pa_run *r = user;
+	if (!r->o->show_keys)
+		return;
+	fprintf(stderr, "pptp-analyze: packet %" PRIu64 ": %s: ", at->pkt, what);
+	for (size_t i = 0; i < len; i++)
+		fprintf(stderr, "%02x", key[i]);
+	fputc('\n', stderr);
+}
+
+/* ---- TCP glue ---- */
+
+static void addr_from_key(pt_addr *a, const pt_tcp_key *k, int i)
+{
+	memset(a, 0, sizeof *a);
+	a->family = (uint8_t)(k->family == 6 ? 6 : 4);
+	if (a->family == 6)
+		memcpy(a->a, k->addr[i], 16);
+	else
+		memcpy(a->a, k->addr[i] + 12, 4);
+	a->port = k->port[i];
+}
+
+static void *tcp_open(void *user, const pt_tcp_key *key, int midstream, const pt_where *at)
+{
+	pa_run *r = user;
+	pt_addr cli, srv;
+
+	addr_from_key(&cli, key, 0);
+	addr_from_key(&srv, key, 1);
+	return pt_tunnel_ctrl_open(r->tun, &cli, &srv, midstream, at);
+}
+
+static size_t tcp_data(void *user, void *conn, int dir, const uint8_t *data, size_t len, const pt_where *at)
+{
+	pa_run *r = user;
+	return pt_tunnel_ctrl_data(r->tun, conn, dir, data, len, at);
+}
+
+static void tcp_gap(void *user, void *conn, int dir, uint32_t missing, const pt_where *at)
+{
+	pa_run *r = user;
+	pt_tunnel_ctrl_gap(r->tun, conn, dir, missing, at);
+}
+
+static void tcp_close(void *user, void *conn, int how, int dir, const pt_where *at)
+{
+	pa_run *r = user;
+	const pt_tcp_conn_info *ci = pt_tcp_info(&r->tcp, conn);
+	pt_tcp_facts f;
+	int end = how == PT_TCP_FIN ? PT_END_FIN : how == PT_TCP_RST ? PT_END_RST : how == PT_TCP_EOF ? PT_END_EOF
+												: PT_END_EVICTED;
+
+	memset(&f, 0, sizeof f);
+	if (ci) {
+		f.syn = (uint8_t)ci->syn;
+		f.synack = (uint8_t)ci->synack;
+		f.ack = (uint8_t)ci->ack;
+		if (ci->rst_from == 0 || ci->rst_from == 1)
+			f.rst_from[ci->rst_from] = 1;
+		if (ci->refused)
+			f.rst_from[1] = 1;
+		f.fin_from[0] = (uint8_t)ci->fin[0];
+		f.fin_from[1] = (uint8_t)ci->fin[1];
+		f.bytes[0] = ci->bytes[0];
+		f.bytes[1] = ci->bytes[1];
+		f.gaps[0] = ci->gap_bytes[0];
+		f.gaps[1] = ci->gap_bytes[1];
+		f.syn_pkt = ci->first_pkt;
+		f.syn_ts_us = ci->first_ts;
+	}
+	pt_tunnel_ctrl_close(r->tun, conn, end, dir < 0 ? 0 : dir, 0, ci ? &f : NULL, at);
+}
+
+static const pt_tcp_ops tcp_ops = { tcp_open, tcp_data, tcp_gap, tcp_close };
+
+/* ---- one packet ---- */
+
+static void ip_addr(pt_addr *a, const pt_ip *ip, int dst)
+{
+	memset(a, 0, sizeof *a);
+	a->family = (uint8_t)ip->version;
+	if (ip->version == 6)
+		memcpy(a->a, dst ? ip->dst : ip->src, 16);
+	else
+		memcpy(a->a, (dst ? ip->dst : ip->src) + 12, 4);
+}
+
+static void upper(pa_run *r, const pt_ip *ip, const pt_where *at)
+{
+	pt_cursor c = pt_cur(ip->payload, ip->payload_len);
+
+	if (ip->proto == 6) {
+		pt_tcp_hdr th;
+		if (pt_tcp_parse(&c, ip, &th, &r->sink, at) != PT_OK)
+			return;
+		if (th.sport != PT_TCP_PPTP_PORT && th.dport != PT_TCP_PPTP_PORT)
+			return;
+		r->sum.pptp_packets++;
+		pt_tcp_segment(&r->tcp, ip, &th, th.payload, th.payload_len, &r->sink, at);
+	} else if (ip->proto == PT_GRE_IPPROTO) {
+		pt_addr s, d;
+		r->sum.pptp_packets++;
+		ip_addr(&s, ip, 0);
+		ip_addr(&d, ip, 1);
+		pt_tunnel_gre(r->tun, &s, &d, c.p, pt_left(&c), ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0,
+			      at);
+	}
+}
+
+static void packet(pa_run *r, const pt_cap_rec *p)
+{
+	pt_cursor c = pt_cur(p->data, p->caplen);
+	pt_ip ip;
+	pt_where at;
+
+	memset(&at, 0, sizeof at);
+	at.pkt = p->pkt;
+	at.ts_us = p->ts_us;
+	at.call = -1;
+	at.dir = PT_DIR_UNKNOWN;
+	if (p->link_rc != PT_OK || (p->link.l3 != PT_L3_IPV4 && p->link.l3 != PT_L3_IPV6)) {
+		r->sum.other_packets++;
+		return;
+	}
+	pt_skip(&c, p->link.l3_off);
+	if (pt_ip_parse(&c, &ip, &r->sink, &at) != PT_OK) {
+		r->sum.undecodable++;
+		return;
+	}
+	if (ip.is_fragment) {
+		pt_ip whole;
+		if (ip.proto != 6 && ip.proto != PT_GRE_IPPROTO)
+			return;
+		if (pt_defrag_add(&r->defrag, &ip, &whole, &r->sink, &at) == PT_DEFRAG_DONE)
+			upper(r, &whole, &at);
+		return;
+	}
+	upper(r, &ip, &at);
+}
+
+static int run(pa_run *r)
+{
+	char err[512];
+	pt_cap *cap = NULL;
+	pt_cap_rec p;
+	pt_cap_opts co;
+	int rc, dlt;
+	pt_where end;
+	pt_tunnel_cfg cfg;
+	pt_tunnel_hooks hooks;
+
+	memset(&co, 0, sizeof co);
+	co.filter = r->o->filter;
+	co.immediate = 1;
+	rc = r->o->iface ? pt_cap_open_live(&cap, r->o->iface, &co, err, sizeof err)
+			 : pt_cap_open_file(&cap, r->o->file, &co, err, sizeof err);
+	if (rc != PT_OK || !cap) {
+		fprintf(stderr, "pptp-analyze: %s\n", err);
+		return 2;
+	}
+	dlt = pt_cap_datalink(cap);
+	r->sum.name = pt_cap_name(cap);
+	r->sum.linktype = dlt;
+	r->sum.linkname = pt_link_name(dlt);
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.creds = pa_creds_list(&cfg.ncreds);
+	memset(&hooks, 0, sizeof hooks);
+	hooks.user = r;
+	hooks.on_finding = on_finding;
+	hooks.on_decode = r->decode ? on_decode : NULL;
+	hooks.on_inner = r->dec ? on_inner : NULL;
+	hooks.on_secret = r->o->show_keys ? on_secret : NULL;
+	r->tun = pt_tunnel_new(&cfg, &hooks);
+	r->sink.fn = on_finding;
+	r->sink.user = r;
+	if (!r->tun || pt_tcp_init(&r->tcp, &tcp_ops, r, 0, 0) != PT_OK ||
+	    pt_defrag_init(&r->defrag, 0, 0, 0) != PT_OK) {
+		fprintf(stderr, "pptp-analyze: out of memory\n");
+		pt_cap_close(cap);
+		return 2;
+	}
+	r->t0 = INT64_MIN;
+	memset(&end, 0, sizeof end);
+	end.call = -1;
+	end.dir = PT_DIR_UNKNOWN;
+	while (!stop_now && (rc = pt_cap_next(cap, &p, err, sizeof err)) != PT_CAP_END) {
+		if (rc == PT_CAP_TIMEOUT)
+			continue;
+		if (rc == PT_CAP_ERROR)
+			break;
+		if (r->t0 == INT64_MIN) {
+			r->t0 = p.ts_us;
+			r->sum.t_first = p.ts_us;
+		}
+		r->sum.t_last = p.ts_us;
+		r->sum.packets++;
+		r->sum.bytes += p.caplen;
+		packet(r, &p);
+		end.pkt = p.pkt;
+		end.ts_us = p.ts_us;
+		if (r->o->count && r->sum.packets >= (uint64_t)r->o->count)
+			break;
+	}
+	if (rc == PT_CAP_ERROR) {
+		/* a truncated or damaged file: say where, then report what was read */
+		fprintf(stderr, "pptp-analyze: %s\n", err);
+	}
+	pt_tcp_finish(&r->tcp, &r->sink, &end);
+	pt_defrag_finish(&r->defrag, &r->sink, &end);
+	pt_tunnel_finish(r->tun, &end);
+	pt_cap_close(cap);
+	return rc == PT_CAP_ERROR ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	pa_opts o;
+	pa_run r;
+	int rc, status;
+
+	rc = pa_opts_parse(&o, argc, argv);
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return 2;
+	if (o.list_rules) {
+		pa_list_rules(stdout, o.list_rules);
+		return 0;
+	}
+	if (pa_creds_load(&o) != 0)
+		return 2;
+	memset(&r, 0, sizeof r);
+	r.o = &o;
+	r.decode = o.format == PA_FMT_DECODE;
+	pa_findings_init(&r.fs, o.max_findings_per_rule);
+	if (o.write_decrypted) {
+		char err[256];
+		r.dec = pa_pcapw_open(o.write_decrypted, err, sizeof err);
+		if (!r.dec) {
+			fprintf(stderr, "pptp-analyze: %s\n", err);
+			pa_creds_wipe();
+			return 2;
+		}
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(&r);
+	if (r.tun && !o.quiet && !(rc == 2 && r.sum.packets == 0)) {
+		switch (o.format) {
+		case PA_FMT_JSON:
+			pa_report_json(stdout, &r.sum, r.tun, &r.fs);
+			break;
+		case PA_FMT_VERDICT:
+			pa_report_verdicts(stdout, r.tun, &r.fs, 0);
+			break;
+		case PA_FMT_DECODE:
+			break;
+		default:
+			pa_report_text(stdout, &r.sum, r.tun, &r.fs);
+			break;
+		}
+	}
+	status = rc;
+	if (!status && !o.fail_never) {
+		int worst = pa_findings_worst(&r.fs);
+		if (worst >= 0 && worst >= (int)o.fail_on)
+			status = 1;
+	}
+	if (r.dec)
+		pa_pcapw_close(r.dec);
+	if (r.tun)
+		pt_tunnel_free(r.tun);
+	pt_tcp_destroy(&r.tcp);
+	pt_defrag_destroy(&r.defrag);
+	pa_findings_free(&r.fs);
+	pa_creds_wipe();
+	fflush(stdout);
+	return status;
+}
