@@ -403,6 +403,10 @@ static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f,
 			pt_report(&t->sink, PT_R_MPPE_HEADER_TRUNCATED, at, "%zu octets", pt_left(&f->info));
 		else if (info.reason == PT_MPPE_R_TOO_OLD)
 			pt_report(&t->sink, PT_R_MPPE_STATELESS_TOO_OLD, at, "coherency count %u", info.hdr.cc);
+		else if (info.reason == PT_MPPE_R_AWAIT_FLUSH && info.reset_seen && info.discarded > 1)
+			pt_report(&t->sink, PT_R_MPPE_STATEFUL_NO_FLUSH_AFTER_LOSS, at,
+				  "coherency count %u without the FLUSHED bit after a Reset-Request (%u packets discarded)",
+				  info.hdr.cc, info.discarded);
 		return;
 	}
 	if (x->mppc && (info.hdr.bits & PT_MPPE_BIT_C) && x->mppc_ctx[dir]) {
@@ -501,9 +505,6 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 					printable(m->peer_id.p, pt_left(&m->peer_id), x->user[a], sizeof x->user[a]);
 				} else if (au->alg == PT_CHAP_ALG_MSCHAPV1) {
 					pt_report(&t->sink, PT_R_AUTH_MSCHAPV1_WEAK, at, "MS-CHAPv1 response");
-					if (m->ms_valid && !(m->flags & 1))
-						pt_report(&t->sink, PT_R_AUTH_MSCHAPV1_LM_RESPONSE, at,
-							  "the response uses the LAN Manager hash");
 				}
 				check_response(t, k, a, au, m, at);
 				x->auth_pkt[a] = at->pkt;
