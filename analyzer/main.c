@@ -29,6 +29,7 @@ typedef struct pa_run {
 	pa_pcapw *dec;           /* --write-decrypted */
 	int decode;
 	int64_t t0;
+	char name[512];          /* the capture name outlives the capture handle */
 } pa_run;
 
 static volatile sig_atomic_t stop_now;
@@ -246,7 +247,8 @@ static int run(pa_run *r)
 		return 2;
 	}
 	dlt = pt_cap_datalink(cap);
-	r->sum.name = pt_cap_name(cap);
+	snprintf(r->name, sizeof r->name, "%s", pt_cap_name(cap));
+	r->sum.name = r->name;
 	r->sum.linktype = dlt;
 	r->sum.linkname = pt_link_name(dlt);
 

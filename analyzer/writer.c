@@ -6,10 +6,12 @@
 
 #include "writer.h"
 
-#define LINKTYPE_PPP_WITH_DIR 204
-/* libpcap ppp.h: PPP_WITHDIRECTION_IN 0x00, PPP_WITHDIRECTION_OUT 0x01 */
-#define DIR_IN 0x00
-#define DIR_OUT 0x01
+/* Linux cooked capture v1, as tcpdump writes for ppp0: tcpdump and Wireshark both read it,
+ * and its packet type keeps the direction (as seen from the PNS: 4 = sent by it, 0 = to it). */
+#define LINKTYPE_LINUX_SLL 113
+#define SLL_HOST 0
+#define SLL_OUTGOING 4
+#define ARPHRD_PPP 512
 
 struct pa_pcapw {
 	FILE *f;
@@ -51,7 +53,7 @@ pa_pcapw *pa_pcapw_open(const char *path, char *err, size_t errlen)
 	put32(h + 8, 0);
 	put32(h + 12, 0);
 	put32(h + 16, 65535 + 8);
-	put32(h + 20, LINKTYPE_PPP_WITH_DIR);
+	put32(h + 20, LINKTYPE_LINUX_SLL);
 	if (fwrite(h, 1, sizeof h, w->f) != sizeof h)
 		w->failed = 1;
 	return w;
@@ -59,22 +61,30 @@ pa_pcapw *pa_pcapw_open(const char *path, char *err, size_t errlen)
 
 void pa_pcapw_ppp(pa_pcapw *w, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len)
 {
-	uint8_t rh[16], ph[5];
+	uint8_t rh[16], ph[16];
+	uint16_t etype;
 	int64_t ts = at->ts_us;
 	size_t n = len + sizeof ph;
 
 	if (!w || w->failed || len > 65535)
 		return;
+	/* SLL carries an EtherType: IPv4 and IPv6 only; other inner protocols are not written */
+	if (proto == 0x0021)
+		etype = 0x0800;
+	else if (proto == 0x0057)
+		etype = 0x86dd;
+	else
+		return;
 	put32(rh, (uint32_t)(ts / 1000000));
 	put32(rh + 4, (uint32_t)(ts % 1000000));
 	put32(rh + 8, (uint32_t)n);
 	put32(rh + 12, (uint32_t)n);
-	/* direction octet, then the frame with HDLC-like address/control, then the protocol */
-	ph[0] = at->dir == 0 ? DIR_OUT : DIR_IN;
-	ph[1] = 0xff;
-	ph[2] = 0x03;
-	ph[3] = (uint8_t)(proto >> 8);
-	ph[4] = (uint8_t)proto;
+	memset(ph, 0, sizeof ph);
+	ph[1] = at->dir == 0 ? SLL_OUTGOING : SLL_HOST;
+	ph[2] = ARPHRD_PPP >> 8;
+	ph[3] = ARPHRD_PPP & 0xff;
+	ph[14] = (uint8_t)(etype >> 8);
+	ph[15] = (uint8_t)etype;
 	if (fwrite(rh, 1, sizeof rh, w->f) != sizeof rh || fwrite(ph, 1, sizeof ph, w->f) != sizeof ph ||
 	    fwrite(data, 1, len, w->f) != len)
 		w->failed = 1;

@@ -45,6 +45,8 @@ void pt_ctrl_conn_init(pt_ctrl_conn *cc)
 void pt_ctrl_conn_set_midstream(pt_ctrl_conn *cc, int on)
 {
 	cc->midstream = on ? 1 : 0;
+	if (on)
+		cc->lenient = 1;
 }
 
 int pt_ctrl_role_hint(uint16_t type)
@@ -260,7 +262,7 @@ static void reject(verdict *v, int rule, int apply, const char *why)
  * that is not an SCCRQ as arriving on an established connection. */
 static int effective_state(const pt_ctrl_conn *cc, uint16_t type)
 {
-	if (cc->state == PT_CONN_IDLE && cc->midstream && type != PT_CTRL_SCCRQ)
+	if (cc->state == PT_CONN_IDLE && (cc->midstream || cc->lenient) && type != PT_CTRL_SCCRQ)
 		return PT_CONN_ESTABLISHED;
 	return cc->state;
 }
@@ -411,7 +413,7 @@ static int named_call(const pt_ctrl_conn *cc, int pac, uint16_t id, const pt_ctr
 {
 	int idx = find_id(cc, pac, id, 1);
 
-	if (idx < 0)
+	if (idx < 0 && !cc->lenient)
 		pt_report(sink, PT_R_FSM_CALL_UNKNOWN, at, "%s: %s %u names no live call with that %s Call ID",
 			  d->abbrev, field, id, pac ? "PAC" : "PNS");
 	return idx;
@@ -544,6 +546,13 @@ static int apply_msg(pt_ctrl_conn *cc, int dir, const pt_ctrl_msg *m, const pt_c
 	case PT_CTRL_OCRP:
 		/* RFC 2637 2.8: Peer's Call ID is the Call ID of the OCRQ. */
 		idx = named_call(cc, 0, m->u.ocrp.peer_call_id, d, "Peer's Call ID", sink, at);
+		if (idx < 0 && cc->lenient) {
+			/* the OCRQ was in bytes the capture missed: adopt the call */
+			idx = call_alloc(cc, sink, at);
+			cc->calls[idx].state = PT_CALL_WAIT_OCRP;
+			cc->calls[idx].has_pns_id = 1;
+			cc->calls[idx].pns_call_id = m->u.ocrp.peer_call_id;
+		}
 		if (idx < 0 || !call_in(cc, idx, S(WAIT_OCRP) | S(WAIT_CDN), d, sink, at)) {
 			ok = PT_ESTATE;
 			break;
@@ -807,4 +816,9 @@ void pt_ctrl_conn_finish(pt_ctrl_conn *cc, const pt_sink *sink, const pt_where *
 	    cc->state == PT_CONN_WAIT_STOPCCRP)
 		pt_report(sink, PT_R_FSM_CONN_NOT_STOPPED, at, "control connection still %s",
 			  pt_vs_name_or(pt_conn_state_vs, cc->state, "?"));
+}
+
+void pt_ctrl_conn_note_gap(pt_ctrl_conn *cc)
+{
+	cc->lenient = 1;
 }

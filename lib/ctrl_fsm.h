@@ -65,6 +65,7 @@ typedef struct pt_ctrl_echo {
 typedef struct pt_ctrl_conn {
 	uint8_t state;            /* enum pt_conn_state */
 	uint8_t midstream;        /* set by the caller: the capture missed the start */
+	uint8_t lenient;          /* bytes of the stream were missed (mid-stream start or a gap): adopt calls named by replies */
 	int8_t initiator;         /* dir that sent the SCCRQ, or -1 */
 	int8_t stopper;           /* dir that sent the StopCCRQ, or -1 */
 	uint8_t collision;        /* both sides sent SCCRQ */
@@ -123,6 +124,9 @@ void pt_ctrl_conn_init(pt_ctrl_conn *cc);
 /* For a capture that starts after the TCP handshake: the first message that
  * is not an SCCRQ puts the connection in ESTABLISHED (pptp.fsm.midstream). */
 void pt_ctrl_conn_set_midstream(pt_ctrl_conn *cc, int on);
+/* The caller lost bytes of the control stream: from now on replies may name calls whose request was
+ * not seen; they are adopted instead of reported (pptp.fsm.call_unknown). */
+void pt_ctrl_conn_note_gap(pt_ctrl_conn *cc);
 
 /* Which side sends this type: PT_DIR_PNS, PT_DIR_PAC, or PT_DIR_UNKNOWN
  * (either side, or unknown type).  Lets the caller assign roles. */

@@ -7,6 +7,8 @@
 
 enum conn_state { C_FREE = 0, C_OPEN, C_IGNORED, C_CLOSED };
 
+#define PT_TCP_MAX_SEGMENT ((size_t)1 << 24)
+
 typedef struct seq_range {
 	uint32_t s, e;   /* [s, e) */
 } seq_range;
@@ -435,10 +437,12 @@ static uint32_t compare_held(const half *h, uint32_t seq, const uint8_t *p, uint
 	pt_cursor pc = pt_cur(p, e - seq);
 	const uint8_t *mine = NULL;
 
-	if (sdiff(e, s) <= 0)
+	/* only bytes inside what buf holds, [base, held end), whatever the caller asks */
+	if (sdiff(e, s) <= 0 || !h->buf || (uint32_t)(s - h->base) >= (uint32_t)(held_end(h) - h->base) ||
+	    (uint32_t)(e - h->base) > (uint32_t)(held_end(h) - h->base))
 		return 0;
-	(void)pt_skip(&pc, s - seq);
-	(void)pt_get_bytes(&pc, e - s, &mine);
+	if (pt_skip(&pc, s - seq) != PT_OK || pt_get_bytes(&pc, e - s, &mine) != PT_OK)
+		return 0;
 	for (uint32_t i = 0; i < e - s; i++)
 		diff += h->buf[s - h->base + i] != mine[i];
 	return diff;
@@ -551,7 +555,8 @@ static void skip_acked_holes(ctx *x, int d)
 {
 	half *h = &x->c->h[d];
 
-	while (h->started && h->acked_valid && h->nr && sdiff(h->acked, h->r[0].s) >= 0) {
+	while (h->started && h->acked_valid && h->nr && sdiff(h->acked, h->r[0].s) >= 0 &&
+	       sdiff(h->acked, h->nxt) <= PT_TCP_MAX_WINDOW) {
 		skip_hole(x, d, h->r[0].s, "acknowledged by the peer, lost by the capture");
 		deliver(x, d);
 	}
@@ -727,8 +732,8 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 
 	if (!t->conn)
 		return PT_ESTATE;
-	if (len > 0x7FFFFFFF)
-		len = 0x7FFFFFFF;
+	if (len > PT_TCP_MAX_SEGMENT)
+		len = PT_TCP_MAX_SEGMENT;   /* IP carries at most 64 KiB; offload and hostile callers get no more than this */
 	wire = len;
 	/* a segment cut by the snapshot length still ends where its IP header says */
 	if (ip->truncated && ip->total_len >= (uint32_t)ip->hdr_len + th->hlen &&
@@ -816,6 +821,11 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 			if (c->info.midstream)
 				gap_cb(&x, d, 0);
 		}
+		/* RFC 7323 2.3: no window exceeds 2^30; farther off it is another stream's or a forged segment */
+		if (sdiff(seq, h->nxt) > PT_TCP_MAX_WINDOW || sdiff(seq, h->nxt) < -PT_TCP_MAX_WINDOW) {
+			c->info.out_of_window[d]++;
+			goto deliver;
+		}
 		if (len && (rc = place(&x, d, seq, payload, (uint32_t)len)) != PT_OK)
 			goto out;
 		if (wire > len && h->nxt == seq + (uint32_t)len) {
@@ -830,6 +840,7 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 			h->fin_seq = seq + (uint32_t)wire;
 		}
 	}
+deliver:
 	for (int k = 0; k < 2; k++) {
 		half *hk = &c->h[k];
 		skip_acked_holes(&x, k);

@@ -13,6 +13,7 @@
 #define PT_TCP_MIN_BUFFERED ((size_t)65536)      /* max_buffered_per_dir is raised to this: one segment always fits */
 #define PT_TCP_HISTORY 4096                      /* consumed bytes kept to compare retransmissions with */
 #define PT_TCP_MAX_RANGES 64                     /* out-of-order islands per direction */
+#define PT_TCP_MAX_WINDOW (1 << 30)               /* RFC 7323 2.3: segments farther from the stream are ignored */
 #define PT_TCP_PPTP_PORT 1723                    /* RFC 2637 (IANA "pptp"): the control connection server port */
 
 /* How a connection ended (on_close's how). */
@@ -66,6 +67,7 @@ typedef struct pt_tcp_conn_info {
 	uint64_t gaps[2];         /* holes skipped (cap.tcp.gap) */
 	uint64_t gap_bytes[2];    /* bytes lost in them */
 	uint64_t dropped[2];      /* unconsumed bytes dropped at the buffer cap */
+	uint64_t out_of_window[2];/* segments more than PT_TCP_MAX_WINDOW from the stream, ignored */
 } pt_tcp_conn_info;
 
 typedef struct pt_tcp_stats {

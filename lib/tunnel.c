@@ -431,15 +431,21 @@ size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *
 		if (!c->synced[tcpdir]) {
 			size_t skip = find_magic(p, left);
 			if (skip) {
-				pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
 				c->skipped[tcpdir] += skip;
-				pt_report(&t->sink, PT_R_STREAM_RESYNC, &w, "%zu octets skipped looking for a message start", skip);
+				c->skip_run[tcpdir] += skip;
 				used += skip;
 				continue;
 			}
 			if (left < 8)
 				break; /* wait for more */
 			c->synced[tcpdir] = 1;
+			if (c->skip_run[tcpdir]) {
+				/* one finding per resynchronisation, with all the octets it cost */
+				pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
+				pt_report(&t->sink, PT_R_STREAM_RESYNC, &w, "%llu octets skipped looking for a message start",
+					  (unsigned long long)c->skip_run[tcpdir]);
+				c->skip_run[tcpdir] = 0;
+			}
 		}
 		rc = pt_ctrl_frame_len(&cur, &mlen);
 		if (rc == PT_ETRUNC)
@@ -467,10 +473,18 @@ void pt_tunnel_ctrl_gap(pt_tunnel *t, pt_conn *c, int tcpdir, uint32_t missing, 
 
 	if (!c || tcpdir < 0 || tcpdir > 1)
 		return;
-	w = conn_where(c, at, tcpdir_role(c, tcpdir));
-	pt_report(&t->sink, PT_R_STREAM_GAP, &w, "%u octets of the %s's control stream were not captured", missing,
-		  tcpdir_role(c, tcpdir) == PT_DIR_PNS ? "PNS" : "PAC");
 	c->synced[tcpdir] = 0;
+	pt_ctrl_conn_note_gap(&c->fsm);
+	/* a capture that starts mid-stream is reported once as such, not as a gap */
+	if (missing == 0 && c->midstream && !c->bytes[tcpdir])
+		return;
+	w = conn_where(c, at, tcpdir_role(c, tcpdir));
+	if (missing)
+		pt_report(&t->sink, PT_R_STREAM_GAP, &w, "%u octets of the %s's control stream were not captured", missing,
+			  tcpdir_role(c, tcpdir) == PT_DIR_PNS ? "PNS" : "PAC");
+	else
+		pt_report(&t->sink, PT_R_STREAM_GAP, &w, "octets of the %s's control stream were not captured",
+			  tcpdir_role(c, tcpdir) == PT_DIR_PNS ? "PNS" : "PAC");
 }
 
 void pt_tunnel_ctrl_close(pt_tunnel *t, pt_conn *c, int how, int tcpdir, size_t leftover, const pt_tcp_facts *facts,

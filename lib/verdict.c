@@ -113,6 +113,12 @@ static const char *sideshort(int d)
 	return d == PT_DIR_PNS ? "PNS" : "PAC";
 }
 
+/* the connection really ended (FIN or RST), as opposed to the capture stopping */
+static int over(const pt_conn *c)
+{
+	return c && c->ended && (c->end_how == PT_END_FIN || c->end_how == PT_END_RST);
+}
+
 static const pt_conn *conn_of(const pt_tunnel *t, uint32_t idx)
 {
 	for (size_t i = 0; i < pt_tunnel_nconns(t); i++) {
@@ -186,7 +192,7 @@ static void teardown(const pt_tunnel *t, const pt_call *k, const pt_conn *c, pt_
 			   used ? "; " : "", sideshort(c->stop_dir), c->fsm.stop_reason == PT_STOP_LOCAL_SHUTDOWN ? " (local shutdown)"
 									  : c->fsm.stop_reason == PT_STOP_PROTOCOL ? " (protocol version)"
 																: "");
-	if (c && c->ended) {
+	if (over(c)) {
 		const char *how = c->end_how == PT_END_FIN ? "closed" : c->end_how == PT_END_RST ? "reset" : NULL;
 		int who = c->end_dir == 0 ? (c->pns_is_cli ? PT_DIR_PNS : PT_DIR_PAC) : (c->pns_is_cli ? PT_DIR_PAC : PT_DIR_PNS);
 		if (how)
@@ -239,10 +245,10 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		}
 		if (k->gre[0].packets == 0 && k->gre[1].packets == 0) {
 			evidence(v, k->req_pkt);
-			vset(v, c->ended ? PT_V_CALL_NO_REPLY : PT_V_INCOMPLETE,
+			vset(v, over(c) ? PT_V_CALL_NO_REPLY : PT_V_INCOMPLETE,
 			     "the server never answered the call request: check the server's log and that it is not overloaded",
 			     "the call request (packet %llu) got no reply%s", (unsigned long long)k->req_pkt,
-			     c->ended ? " before the control connection ended" : " in the capture");
+			     over(c) ? " before the control connection ended" : " in the capture");
 			return;
 		}
 	}
@@ -274,6 +280,11 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		}
 	}
 
+	/* a capture that starts after PPP negotiation: nothing to judge until the data */
+	if (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
+	    k->d[0].data_frames + k->d[1].data_frames > 0)
+		goto data;
+
 	/* 3. LCP */
 	if (!o->cp[PT_CPK_LCP].ever_opened) {
 		const pt_pppobs_side *sp = &o->cp[PT_CPK_LCP].side[PT_DIR_PNS], *sa = &o->cp[PT_CPK_LCP].side[PT_DIR_PAC];
@@ -282,7 +293,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		rule(v, k->rules_seen, PT_R_PPP_CP_NAK_LOOP);
 		rule(v, k->rules_seen, PT_R_PPP_CP_REJECT_DIFFERS);
 		rule(v, k->rules_seen, PT_R_PPP_CP_ACK_DIFFERS);
-		if (!k->down && !(c && c->ended) && x->term_dir < 0 && sp->n_conf_req + sa->n_conf_req < 4) {
+		if (!k->down && !over(c) && x->term_dir < 0 && sp->n_conf_req + sa->n_conf_req < 4) {
 			vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
 			     "the capture ends while LCP is still negotiating (%u and %u Configure-Requests)", sp->n_conf_req,
 			     sa->n_conf_req);
@@ -338,7 +349,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			     side(a), x->user[a]);
 			return;
 		}
-		if (au->state == PT_PPPOBS_AUTH_PENDING && (k->down || x->term_dir >= 0 || (c && c->ended))) {
+		if (au->state == PT_PPPOBS_AUTH_PENDING && x->auth_pkt[a] && (k->down || x->term_dir >= 0 || over(c))) {
 			evidence(v, x->auth_pkt[a]);
 			evidence(v, x->term_pkt);
 			vset(v, PT_V_AUTH_FAILED, "check that both ends agree on the authentication protocol and that the server can reach its user database",
@@ -365,7 +376,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			     x->term_reason, x->term_reason[0] ? "\"" : "");
 			return;
 		}
-		if (k->down || x->term_dir >= 0 || (c && c->ended)) {
+		if (k->down || x->term_dir >= 0 || over(c)) {
 			vset(v, PT_V_CCP_FAILED,
 			     "make both ends agree on MPPE key length and mode (stateless vs stateful: pppd refuses stateful unless mppe-stateful)",
 			     "encryption never came up: the %s asked for %s and the %s asked for %s, CCP never opened%s%s%s",
@@ -386,9 +397,18 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		return;
 	}
 
+	/* the capture stops before the link carried anything */
+	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened && !k->down && !over(c) && x->term_dir < 0 &&
+	    k->clear_dir < 0) {
+		vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
+		     "the capture ends before a network protocol (IPCP) came up: LCP %s, no verdict yet",
+		     o->cp[PT_CPK_LCP].ever_opened ? "opened" : "still negotiating");
+		return;
+	}
+
 	/* 6. IPCP */
 	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened &&
-	    (k->down || x->term_dir >= 0 || (c && c->ended)) && frames(k, 0) + frames(k, 1) > 0) {
+	    (k->down || x->term_dir >= 0 || over(c)) && frames(k, 0) + frames(k, 1) > 0) {
 		evidence(v, x->ipcp_termreq_pkt);
 		evidence(v, x->term_pkt);
 		vset(v, PT_V_IPCP_FAILED,
@@ -399,6 +419,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		return;
 	}
 
+data:
 	/* 7. decryption */
 	for (int d = 0; d < 2; d++) {
 		if (x->keys == 1 && k->d[d].decrypt_failed && !k->d[d].decrypted) {
@@ -415,7 +436,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 	/* 8. the link died */
 	for (int d = 0; d < 2; d++) {
 		if (x->t_first_unanswered[d] && x->lcp_echo_req[d] >= 2 && x->t_last_rx[!d] < x->t_first_unanswered[d] &&
-		    (x->term_dir == d || k->down || (c && c->ended))) {
+		    (x->term_dir == d || k->down || over(c))) {
 			int64_t secs = (x->t_last_rx[d] - x->t_first_unanswered[d]) / 1000000;
 			evidence(v, x->pkt_first_unanswered[d]);
 			evidence(v, x->term_pkt);
@@ -426,7 +447,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			return;
 		}
 	}
-	if (c && pt_rule_seen(c->rules_seen, PT_R_FSM_ECHO_UNANSWERED) && c->ended) {
+	if (c && pt_rule_seen(c->rules_seen, PT_R_FSM_ECHO_UNANSWERED) && over(c)) {
 		rule(v, c->rules_seen, PT_R_FSM_ECHO_UNANSWERED);
 		vset(v, PT_V_ECHO_TIMEOUT, "the peer or the path went away: check the peer's host and the firewalls' TCP state",
 		     "the control connection died: a PPTP Echo-Request went unanswered for 60 s");
@@ -434,7 +455,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 	}
 
 	/* the path died silently: one side went quiet, then the other gave up without LCP Terminate */
-	if (x->term_dir < 0 && (k->clear_dir >= 0 || (c && c->ended))) {
+	if (x->term_dir < 0 && (k->clear_dir >= 0 || over(c))) {
 		int64_t t_end = k->clear_dir >= 0 ? k->t_clear : c->t_end;
 		uint64_t p_end = k->clear_dir >= 0 ? k->clear_pkt : c->end_pkt;
 		for (int d = 0; d < 2; d++) {
@@ -527,11 +548,11 @@ int pt_verdict_conn(const pt_tunnel *t, const pt_conn *c, pt_verdict *v)
 	}
 	switch ((enum pt_conn_state)c->fsm.state) {
 	case PT_CONN_IDLE:
-		vset(v, c->ended ? PT_V_CTRL_BROKEN : PT_V_INCOMPLETE, "look at the findings of this connection",
+		vset(v, over(c) ? PT_V_CTRL_BROKEN : PT_V_INCOMPLETE, "look at the findings of this connection",
 		     "no Start-Control-Connection exchange was seen on this connection");
 		return 1;
 	case PT_CONN_WAIT_SCCRP:
-		vset(v, c->ended ? PT_V_CTRL_NO_REPLY : PT_V_INCOMPLETE, "check the server's log: it accepted TCP but did not speak PPTP",
+		vset(v, over(c) ? PT_V_CTRL_NO_REPLY : PT_V_INCOMPLETE, "check the server's log: it accepted TCP but did not speak PPTP",
 		     "the server accepted TCP %s but never answered the Start-Control-Connection-Request", a);
 		return 1;
 	case PT_CONN_CLOSED:
