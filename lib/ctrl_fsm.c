@@ -713,6 +713,9 @@ int pt_ctrl_conn_on_msg(pt_ctrl_conn *cc, int dir, const pt_ctrl_msg *m, const p
 	cc->msgs[dir]++;
 	judge_conn(cc, dir, d, &v);
 	report_verdict(&v, dir, d, cc, sink, at);
+	/* a capture that starts with SCCRQ saw the whole connection after all */
+	if (m->type == PT_CTRL_SCCRQ && cc->state == PT_CONN_IDLE)
+		cc->lenient = 0;
 	if (effective_state(cc, m->type) != cc->state) {
 		pt_report(sink, PT_R_FSM_MIDSTREAM, at, "first message seen is %s from the %s", d->abbrev,
 			  dir_name(dir));

@@ -365,6 +365,11 @@ static void check_sccrq(const pt_ctrl_msg *m, const pt_ctrl_desc *d, const pt_si
 static void check_sccrp(const pt_ctrl_msg *m, const pt_ctrl_desc *d, const pt_sink *sink, const pt_where *at)
 {
 	check_version(d, m->u.sccrp.version, sink, at);
+	/* RFC 2637 2.2: a successful reply tells the capabilities of its sender; none at all says nothing.
+	 * pptpd 1.4.0 sends both as 0 (docs/lab.md). */
+	if (m->u.sccrp.result == PT_CTRL_RESULT_OK && (m->u.sccrp.framing_cap == 0 || m->u.sccrp.bearer_cap == 0))
+		pt_report(sink, PT_R_CTRL_NO_CAPABILITIES, at, "SCCRP: Framing Capabilities 0x%x, Bearer Capabilities 0x%x",
+			  (unsigned)m->u.sccrp.framing_cap, (unsigned)m->u.sccrp.bearer_cap);
 }
 
 static void check_ocrq(const pt_ctrl_msg *m, const pt_ctrl_desc *d, const pt_sink *sink, const pt_where *at)
