@@ -61,6 +61,10 @@ expect 0 list-rules -- "$A" --list-rules
 n=$(wc -l <"$tmp/out")
 if [ "$n" -gt 100 ]; then ok; else ko "list-rules: only $n rules"; fi
 
+# ---- docs/rules.md is generated from the catalog and must be current (make rules-doc)
+"$A" --list-rules=markdown >"$tmp/rules.md"
+if cmp -s "$tmp/rules.md" docs/rules.md; then ok; else ko "docs/rules.md is stale: run make rules-doc"; fi
+
 # ---- garbage inside a good file: every byte after the headers overwritten at random offsets (deterministic)
 i=0
 for seed in 1 2 3 4 5 6 7 8; do
