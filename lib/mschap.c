@@ -169,7 +169,7 @@ static void user_part(const char **user, size_t *len, int mode)
 {
 	pt_cursor c = pt_cur(*user, *len);
 	size_t cut = 0;
-	const uint8_t *rest;
+	const uint8_t *rest = NULL;
 	uint8_t ch;
 
 	if (mode != PT_MSCHAP_USER_STRIP_DOMAIN)
@@ -180,8 +180,8 @@ static void user_part(const char **user, size_t *len, int mode)
 	c = pt_cur(*user, *len);
 	(void)pt_skip(&c, cut);
 	*len -= cut;
-	(void)pt_get_bytes(&c, *len, &rest);
-	*user = (const char *)rest;
+	if (pt_get_bytes(&c, *len, &rest) == PT_OK)
+		*user = (const char *)rest;
 }
 
 int pt_mschap2_challenge_hash(const uint8_t peer_chal[16], const uint8_t auth_chal[16], const char *user,
