@@ -156,6 +156,9 @@ static void tcp_close(void *user, void *conn, int how, int dir, const pt_where *
 		f.syn_pkt = ci->first_pkt;
 		f.syn_ts_us = ci->first_ts;
 	}
+	/* who closed: the first FIN, not the last one */
+	if (how == PT_TCP_FIN && ci && ci->first_fin >= 0)
+		dir = ci->first_fin;
 	pt_tunnel_ctrl_close(r->tun, conn, end, dir < 0 ? 0 : dir, 0, ci ? &f : NULL, at);
 }
 

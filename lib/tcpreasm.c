@@ -682,6 +682,7 @@ static conn *open_conn(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, uint32_
 	k->port[cs ? 0 : 1] = th->sport;
 	k->port[cs ? 1 : 0] = th->dport;
 	c->info.rst_from = -1;
+	c->info.first_fin = -1;
 	c->info.midstream = !(th->flags & PT_TH_SYN);
 	c->info.first_pkt = at ? at->pkt : 0;
 	c->info.first_ts = at ? at->ts_us : 0;
@@ -837,6 +838,8 @@ int pt_tcp_segment(pt_tcp *t, const pt_ip *ip, const pt_tcp_hdr *th, const uint8
 		}
 		if (fin && !h->fin) {
 			h->fin = 1;
+			if (c->info.first_fin < 0)
+				c->info.first_fin = d;
 			h->fin_seq = seq + (uint32_t)wire;
 		}
 	}

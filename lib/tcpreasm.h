@@ -56,6 +56,7 @@ typedef struct pt_tcp_conn_info {
 	int refused;              /* the server answered the SYN with RST */
 	int rst_from;             /* -1, or the direction that sent RST */
 	int fin[2];               /* FIN from this direction reached in order */
+	int first_fin;            /* -1, or the direction whose FIN was seen first (who closed) */
 	uint64_t first_pkt, last_pkt;
 	int64_t first_ts, last_ts;
 	uint64_t segments[2];     /* segments seen */

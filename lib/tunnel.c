@@ -464,6 +464,7 @@ size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *
 		ctrl_message(t, c, tcpdir, p, mlen, at);
 		used += mlen;
 	}
+	c->pending[tcpdir] = len - used;
 	return used;
 }
 
@@ -501,10 +502,14 @@ void pt_tunnel_ctrl_close(pt_tunnel *t, pt_conn *c, int how, int tcpdir, size_t 
 	c->end_pkt = at->pkt;
 	if (facts)
 		c->tcp = *facts;
-	w = conn_where(c, at, tcpdir_role(c, tcpdir));
-	if (leftover && c->synced[tcpdir])
+	(void)leftover;
+	for (int d = 0; d < 2; d++) {
+		if (!c->pending[d] || !c->synced[d])
+			continue;
+		w = conn_where(c, at, tcpdir_role(c, d));
 		pt_report(&t->sink, PT_R_STREAM_CUT, &w, "%zu octets of an unfinished message left when the connection ended",
-			  leftover);
+			  c->pending[d]);
+	}
 }
 
 /* ---- calls and GRE ---- */
