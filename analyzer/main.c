@@ -257,6 +257,8 @@ static int run(pa_run *r)
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.creds = pa_creds_list(&cfg.ncreds);
+	cfg.max_conns = (size_t)r->o->max_conns;
+	cfg.max_calls = (size_t)r->o->max_calls;
 	memset(&hooks, 0, sizeof hooks);
 	hooks.user = r;
 	hooks.on_finding = on_finding;
@@ -266,7 +268,7 @@ static int run(pa_run *r)
 	r->tun = pt_tunnel_new(&cfg, &hooks);
 	r->sink.fn = on_finding;
 	r->sink.user = r;
-	if (!r->tun || pt_tcp_init(&r->tcp, &tcp_ops, r, 0, 0) != PT_OK ||
+	if (!r->tun || pt_tcp_init(&r->tcp, &tcp_ops, r, (size_t)r->o->max_tcp_conns, 0) != PT_OK ||
 	    pt_defrag_init(&r->defrag, 0, 0, 0) != PT_OK) {
 		fprintf(stderr, "pptp-analyze: out of memory\n");
 		pt_cap_close(cap);

@@ -34,6 +34,10 @@ void pa_usage(FILE *f)
 	      "  --credentials FILE      lines \"user:password\" or \"user::nthash\"\n"
 	      "  --write-decrypted FILE  write the decrypted inner PPP frames as a pcap\n"
 	      "  --show-keys             print derived keys (secrets: explicit opt-in)\n"
+	      "Limits (memory follows them)\n"
+	      "  --max-conns N           control connections modelled (default 4096)\n"
+	      "  --max-calls N           calls modelled (default 65536)\n"
+	      "  --max-tcp-conns N       TCP connections reassembled at once (default 1024)\n"
 	      "  -h, --help, --version\n"
 	      "Exit status: 0 no finding at/above --fail-on, 1 there are, 2 usage or input error.\n",
 	      f);
@@ -180,6 +184,23 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			if (!(v = take(argc, argv, &i, a, "--write-decrypted")))
 				return 2;
 			o->write_decrypted = v;
+		} else if (opt_is(a, "--max-conns") || opt_is(a, "--max-calls") || opt_is(a, "--max-tcp-conns")) {
+			const char *name = opt_is(a, "--max-conns") ? "--max-conns" : opt_is(a, "--max-calls") ? "--max-calls" : "--max-tcp-conns";
+			char *end;
+			long n;
+			if (!(v = take(argc, argv, &i, a, name)))
+				return 2;
+			n = strtol(v, &end, 10);
+			if (*end || n <= 0 || n > 10000000) {
+				fprintf(stderr, "pptp-analyze: %s wants a positive count, not '%s'\n", name, v);
+				return 2;
+			}
+			if (strcmp(name, "--max-conns") == 0)
+				o->max_conns = n;
+			else if (strcmp(name, "--max-calls") == 0)
+				o->max_calls = n;
+			else
+				o->max_tcp_conns = n;
 		} else if (strcmp(a, "--show-keys") == 0) {
 			o->show_keys = 1;
 		} else {

@@ -29,6 +29,7 @@ typedef struct pa_opts {
 	const char *write_decrypted;
 	int show_keys;
 	int max_findings_per_rule; /* per call, before "N more" */
+	long max_conns, max_calls, max_tcp_conns; /* model limits (0 = defaults) */
 } pa_opts;
 
 /* 0 ok, 1 exit 0 now (help, version), 2 usage error (message printed). */

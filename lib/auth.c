@@ -424,7 +424,7 @@ static int parse_chap(pt_auth_msg *m, pt_cursor *d, const pt_sink *sink, const p
 			if (pt_mschap_failure_parse(&m->message, v2, &m->failure) == PT_OK) {
 				m->failure_ok = 1;
 				/* RFC 2759 6: "The version field ... SHOULD always be 3"; pppd 2.4.9 sends 0 */
-				if (v2 && m->failure.has_version && m->failure.version != 3)
+				if (v2 && m->complete && m->failure.has_version && m->failure.version != 3)
 					pt_report(sink, PT_R_PPP_MSCHAPV2_FAILURE_VERSION, at,
 						  "MS-CHAPv2 Failure id %u: V=%u, expected 3", m->id, m->failure.version);
 				if (!pt_vs_name(pt_mschap_error_vs, m->failure.error))

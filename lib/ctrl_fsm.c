@@ -802,7 +802,8 @@ void pt_ctrl_conn_finish(pt_ctrl_conn *cc, const pt_sink *sink, const pt_where *
 {
 	for (int i = 0; i < PT_CTRL_MAX_ECHO; i++) {
 		pt_ctrl_echo *e = &cc->echo[i];
-		if (e->used && !e->reported) {
+		/* a request younger than the timeout when the capture stops is not (yet) a fault */
+		if (e->used && !e->reported && at && at->ts_us - e->ts_us >= PT_CTRL_ECHO_TIMEOUT_US) {
 			e->reported = 1;
 			echo_report_unanswered(e, "never answered", sink, at);
 		}

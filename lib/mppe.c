@@ -313,6 +313,7 @@ int pt_mppe_init(pt_mppe_ctx *ctx, const uint8_t *start_key, int bits, unsigned 
 	}
 	/* The first packet carries count 0; the initial key belongs to "count -1". */
 	ctx->last_cc = PT_MPPE_CC_SPACE - 1;
+	ctx->seen_cc = PT_MPPE_CC_SPACE - 1;
 	ctx->ready = 1;
 	return PT_OK;
 }
@@ -445,16 +446,20 @@ static int stateful_key(pt_mppe_ctx *ctx, uint16_t cc, int flushed, pt_mppe_info
 	uint16_t expected = (uint16_t)((ctx->last_cc + 1) & PT_MPPE_CC_MASK);
 	uint16_t delta = (uint16_t)((cc - ctx->last_cc) & PT_MPPE_CC_MASK);
 	int forward = delta != 0 && delta < PT_MPPE_CC_SPACE / 2;
+	/* loss is counted from the last count SEEN: packets dropped while awaiting FLUSHED are not lost */
+	uint16_t sdelta = (uint16_t)((cc - ctx->seen_cc) & PT_MPPE_CC_MASK);
 	int rc = PT_OK;
 
-	if (cc != expected) {
-		if (forward) {
+	if (sdelta != 1) {
+		if (sdelta != 0 && sdelta < PT_MPPE_CC_SPACE / 2) {
 			info->ev |= PT_MPPE_EV_JUMP;
-			info->lost = (uint16_t)(delta - 1);
+			info->lost = (uint16_t)(sdelta - 1);
 		} else {
-			info->ev |= delta == 0 ? PT_MPPE_EV_DUPLICATE : PT_MPPE_EV_BACKWARDS;
+			info->ev |= sdelta == 0 ? PT_MPPE_EV_DUPLICATE : PT_MPPE_EV_BACKWARDS;
 		}
 	}
+	if (sdelta && sdelta < PT_MPPE_CC_SPACE / 2)
+		ctx->seen_cc = cc;
 	switch (ctx->rx) {
 	case PT_MPPE_RX_AWAIT_NEXT:
 		if (cc == expected) {

@@ -152,6 +152,7 @@ typedef struct pt_mppe_ctx {
 	uint8_t key[PT_MPPE_KEY_MAX];   /* current session key */
 	pt_rc4 rc4;
 	uint16_t last_cc;         /* receive: last count accepted; send: last count sent */
+	uint16_t seen_cc;         /* stateful receive: last count seen, accepted or not (loss accounting) */
 	enum pt_mppe_rx_state rx;  /* stateful receive */
 	uint32_t discarded;        /* packets dropped in PT_MPPE_RX_AWAIT_FLUSH */
 	int reset_pending;        /* send: next packet re-initialises and sets A; receive: Reset-Request seen */

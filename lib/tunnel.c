@@ -395,6 +395,8 @@ static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p,
 		fsm_sink_ctx sx = { t, c };
 		pt_sink fs = { fsm_sink_fn, &sx };
 		pt_ctrl_conn_on_msg(&c->fsm, role, &m, &fs, &w, &ev);
+		/* RFC 2637 3.1.4: Echo-Requests left unanswered for 60 s */
+		pt_ctrl_conn_tick(&c->fsm, at->ts_us, &fs, &w);
 	}
 	/* a call's findings belong to the call */
 	on_ctrl_event(t, c, &ev, &w);
@@ -452,8 +454,14 @@ size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *
 			break;
 		if (rc != PT_OK) {
 			pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
-			pt_report(&t->sink, PT_R_STREAM_GARBAGE, &w, "Length %u cannot start a message; resynchronising",
-				  (unsigned)(p[0] << 8 | p[1]));
+			if (left >= 8 && p[4] == 0x1a && p[5] == 0x2b && p[6] == 0x3c && p[7] == 0x4d)
+				/* a message header with an impossible Length (RFC 2637 2) */
+				pt_report(&t->sink, PT_R_CTRL_BAD_LENGTH, &w,
+					  "Length %u cannot frame a message (%u..%u); resynchronising",
+					  (unsigned)(p[0] << 8 | p[1]), PT_PPTP_HDR_LEN, PT_PPTP_MAX_LEN);
+			else
+				pt_report(&t->sink, PT_R_STREAM_GARBAGE, &w, "Length %u cannot start a message; resynchronising",
+					  (unsigned)(p[0] << 8 | p[1]));
 			c->synced[tcpdir] = 0;
 			used += 1;
 			continue;
@@ -629,6 +637,33 @@ static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 			k->pns_call_id = call_id;
 			call_bind_ids(t, k);
 			*dir = PT_DIR_PAC;
+			return k;
+		}
+	}
+	/* a known call seen between other addresses (NAT between the control and the GRE capture points?) */
+	for (size_t i = t->ncalls; i-- > 0;) {
+		k = t->calls[i];
+		if (!k->conn)
+			continue;
+		for (int d = 0; d < 2; d++) {
+			const pt_addr *ks = d == PT_DIR_PNS ? &k->pns : &k->pac, *kd = d == PT_DIR_PNS ? &k->pac : &k->pns;
+			int has = d == PT_DIR_PNS ? k->has_pac_id : k->has_pns_id;
+			uint16_t id = d == PT_DIR_PNS ? k->pac_call_id : k->pns_call_id;
+			if (!has || id != call_id || !(pt_addr_eq(ks, src) || pt_addr_eq(kd, dst)))
+				continue;
+			if (!k->reported_addr) {
+				char s[64], dd[64];
+				k->reported_addr = 1;
+				w.conn = k->conn;
+				w.call = k->idx;
+				w.dir = d;
+				pt_addr_fmt(src, 0, s, sizeof s);
+				pt_addr_fmt(dst, 0, dd, sizeof dd);
+				pt_report(&t->sink, PT_R_GRE_ADDR, &w,
+					  "GRE %s > %s for Call ID %u, which the control connection set up between other addresses",
+					  s, dd, call_id);
+			}
+			*dir = d;
 			return k;
 		}
 	}

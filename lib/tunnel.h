@@ -97,7 +97,7 @@ struct pt_call {
 	struct pt_call_ext *ext;       /* PPP/auth/MPPE state, owned by the tunnel */
 	int32_t hnext[2];              /* GRE lookup chains */
 	uint8_t bound[2];
-	uint8_t reported_after_clear, reported_before_up;
+	uint8_t reported_after_clear, reported_before_up, reported_addr;
 };
 
 typedef struct pt_tunnel_hooks {

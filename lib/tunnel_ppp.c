@@ -158,6 +158,11 @@ static void check_response(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth
 			  m->proto == PT_PPP_PAP ? "PAP" : pt_vs_name_or(pt_chap_alg_vs, au->alg, "CHAP"), x->user[a]);
 		break;
 	default:
+		if ((m->proto == PT_PPP_PAP || au->alg == PT_CHAP_ALG_MD5) ? c->has_password : c->has_nt_hash) {
+			/* the credential would do: the exchange itself was unusable (no Challenge seen, odd sizes) */
+			x->authv[a] = PT_AUTHV_NONE;
+			break;
+		}
 		x->authv[a] = PT_AUTHV_UNSUP;
 		pt_report(&t->sink, PT_R_AUTH_CREDENTIALS_INSUFFICIENT, at,
 			  "the credential for \"%s\" cannot check %s (a clear password is needed)", x->user[a],
@@ -339,17 +344,39 @@ static void decode_line(pt_tunnel *t, const pt_where *at, const char *prefix, co
 	pt_tunnel_decode(t, at, full);
 }
 
+/*
+ * Is this plaintext?  pt_mppe_check_plain only bounds the protocol field, which garbage passes about
+ * one time in two (any odd first octet is a compressed field).  A known protocol is required, and
+ * IPv4 and IPv6 must have a header whose length agrees with the frame: RC4 under a wrong key
+ * passes that about once in a few million.
+ */
+static int plain_ok(const uint8_t *p, size_t len, uint16_t *proto)
+{
+	size_t plen;
+	const uint8_t *ip;
+	size_t n;
+
+	if (pt_mppe_check_plain(p, len, proto, &plen) != PT_OK || !pt_vs_name(pt_ppp_proto_vs, *proto))
+		return 0;
+	ip = p + plen;
+	n = len - plen;
+	if (*proto == PT_PPP_IP)
+		return n >= 20 && (ip[0] >> 4) == 4 && (ip[0] & 15) >= 5 && (size_t)(ip[2] << 8 | ip[3]) == n;
+	if (*proto == 0x0057)
+		return n >= 40 && (ip[0] >> 4) == 6 && (size_t)(ip[4] << 8 | ip[5]) + 40 == n;
+	return 1;
+}
+
 /* One decrypted (and decompressed) frame: protocol field + payload. */
 static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size_t len, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
-	uint16_t proto;
-	size_t plen;
+	uint16_t proto = 0;
 	pt_cursor c;
 	pt_ppp_frame f;
 	pt_pppobs_event ev;
 
-	if (pt_mppe_check_plain(p, len, &proto, &plen) != PT_OK) {
+	if (!plain_ok(p, len, &proto)) {
 		k->d[dir].decrypt_failed++;
 		if (!x->first_bad_pkt[dir])
 			x->first_bad_pkt[dir] = at->pkt;
@@ -578,7 +605,13 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 	rc = pt_ppp_parse(&c, &f);
 	if (rc != PT_OK) {
 		k->d[dir].bad_frames++;
-		pt_report(&t->sink, PT_R_GRE_NOT_PPP, at, "%zu octets: %s", len, pt_strerror(rc));
+		if (rc == PT_EINVAL)
+			/* RFC 1662 3.1: the All-Stations address is followed by UI, 0x03 */
+			pt_report(&t->sink, PT_R_PPP_FRAME_BAD_CONTROL, at, "address 0xff not followed by 0x03 (%zu octets)", len);
+		else if (truncated)
+			pt_report(&t->sink, PT_R_PPP_FRAME_TRUNCATED, at, "%zu octets captured, shorter than a PPP header", len);
+		else
+			pt_report(&t->sink, PT_R_GRE_NOT_PPP, at, "%zu octets: %s", len, pt_strerror(rc));
 		return;
 	}
 	f.truncated = truncated ? 1 : 0;

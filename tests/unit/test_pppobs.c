@@ -654,6 +654,16 @@ static void test_rules_auth(void)
 	CU_ASSERT_EQUAL(obs.auth[PAC].state, PT_PPPOBS_AUTH_FAILURE);
 	CU_ASSERT_EQUAL(obs.auth_done, 0);
 
+	/* pppd 2.4.9 says V=0 where RFC 2759 6 wants 3 */
+	start();
+	lcp_up(pac_lcp_v2);
+	chap(PAC, PT_CHAP_CHALLENGE, 7, chal16, 16, "pptpd");
+	chap(PNS, PT_CHAP_RESPONSE, 7, v, 49, "user");
+	ctls(PAC, PT_PPP_CHAP, PT_CHAP_FAILURE, 7, "E=691 R=1 C=00112233445566778899AABBCCDDEEFF V=0 M=Access denied");
+	CU_ASSERT_EQUAL(rule_count[PT_R_PPP_MSCHAPV2_FAILURE_VERSION], 1);
+	CU_ASSERT_EQUAL(rule_count[PT_R_PPP_AUTH_FAILURE], 1);
+	CU_ASSERT_EQUAL(nfind, 2);
+
 	/* PAP */
 	start();
 	lcp_up(pac_lcp_pap);

@@ -558,6 +558,26 @@ static void test_seq_wrap(void)
 	teardown();
 }
 
+static void test_out_of_window(void)
+{
+	/* a segment half the sequence space away belongs to no stream we follow: ignored, counted */
+	setup(0, 0, CONSUME_ALL);
+	handshake();
+	seg(C, ISN_C + 1, ISN_S + 1, A, pat, 10);
+	seg(C, ISN_C + 11 + 0x80000000u - 20, ISN_S + 1, A, pat, 38);   /* straddles the half-way point */
+	seg(C, ISN_C + 11 + (1u << 30) + 1, ISN_S + 1, A, pat, 8);
+	seg(C, ISN_C + 11 - (1u << 30) - 1, ISN_S + 1, A, pat, 8);
+	CU_ASSERT_EQUAL(R.gaps[0], 0);
+	seg(C, ISN_C + 11, ISN_S + 1, A, pat + 10, 10);
+	CU_ASSERT_EQUAL(R.len[0], 20);
+	CU_ASSERT(memcmp(R.stream[0], pat, 20) == 0);
+	pt_tcp_finish(&T, &sink, NULL);
+	CU_ASSERT_EQUAL(R.info.out_of_window[0], 3);
+	CU_ASSERT_EQUAL(R.gaps[0], 0);
+	CU_ASSERT_EQUAL(nfind, 0);
+	teardown();
+}
+
 static void test_eviction(void)
 {
 	setup(2, 0, CONSUME_ALL);
@@ -773,6 +793,7 @@ void ut_register(void)
 	UT_ADD(s, test_gap_acked);
 	UT_ADD(s, test_refused);
 	UT_ADD(s, test_seq_wrap);
+	UT_ADD(s, test_out_of_window);
 	UT_ADD(s, test_eviction);
 	UT_ADD(s, test_port_reuse);
 	UT_ADD(s, test_synack_first);

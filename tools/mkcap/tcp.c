@@ -191,7 +191,7 @@ size_t mk_mutate(mk_line *l, uint8_t *buf, size_t len, size_t cap)
 
 void mk_conn_cmd(mk *m, mk_line *l, mk_conn *c, int side)
 {
-	mk_tok *t = mk_need(l, "command (handshake, a message name, raw, ack, fin, rst, release, retransmit)");
+	mk_tok *t = mk_need(l, "command (handshake, syn, a message name, raw, ack, fin, rst, release, retransmit)");
 	const char *w = t->quoted ? "" : t->val;
 	segopt o;
 	uint8_t *buf = m->scratch + 32768; /* half of scratch: segments are built in the first half */
@@ -215,6 +215,15 @@ void mk_conn_cmd(mk *m, mk_line *l, mk_conn *c, int side)
 	}
 	if (side < 0)
 		mk_die(l, t->col, "pns or pac expected before '%s'", t->val);
+	if (!strcmp(w, "syn")) {
+		/* one SYN (with MSS) from the given side; repeated, it is a retransmission with the same ISN
+		 * (RFC 9293 3.8.1): a connection attempt nobody answers, or one refused with `pac rst seq=0` */
+		mk_done(l);
+		c->d[side].nxt = c->d[side].isn;
+		mk_tcp_segment(m, l, c, side, c->d[side].nxt, TH_SYN, NULL, 0, 1);
+		c->d[side].nxt++;
+		return;
+	}
 	if (!strcmp(w, "ack") || !strcmp(w, "fin") || !strcmp(w, "rst")) {
 		uint8_t fl = w[0] == 'a' ? TH_ACK : w[0] == 'f' ? (TH_FIN | TH_ACK) : (TH_RST | TH_ACK);
 		mk_tok *sq = mk_kv(l, "seq");
