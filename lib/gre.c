@@ -248,6 +248,8 @@ static void track_ack(pt_gre_flow *f, const pt_gre_flow *peer, uint32_t a, int i
 		f->acks_ahead++;
 		pt_report(sink, PT_R_GRE_ACK_AHEAD, at, "ack %u but the peer's highest seq is %u", (unsigned)a,
 			  (unsigned)peer->highest_seq);
+		/* an impossible ack is not kept as the reference, or every correct ack after it would look old */
+		return;
 	}
 	if (f->has_ack && pt_gre_seq_diff(a, f->highest_ack) < 0) {
 		/* A packet that itself arrived late carries an older ack: no finding. */

@@ -428,7 +428,7 @@ static void test_flow_acks(void)
 	clear();
 	pkt(&pns, &pac, 0, 0, 1, 8); /* in-order (ack-only) packet acking less */
 	CU_ASSERT_EQUAL(count(PT_R_GRE_ACK_BACKWARDS), 1);
-	CU_ASSERT_EQUAL(pns.highest_ack, 11);
+	CU_ASSERT_EQUAL(pns.highest_ack, 10); /* the impossible ack 11 was not kept */
 	/* a reordered packet carrying an old ack: no backwards finding */
 	pkt(&pns, &pac, 1, 5, 0, 0);
 	clear();
