@@ -277,6 +277,37 @@ uint32_t mk_kv_num(mk_line *l, const char *key, uint32_t dflt, uint32_t max)
 	return t ? mk_num(l, t, max) : dflt;
 }
 
+uint64_t mk_kv_list(mk_line *l, const char *key, const char *what)
+{
+	mk_tok *t = mk_kv(l, key);
+	uint64_t mask = 0;
+	char *s;
+
+	if (!t)
+		return 0;
+	for (s = t->val; *s;) {
+		char *end;
+		unsigned long a = strtoul(s, &end, 10), b;
+		if (end == s || a < 1 || a > 64)
+			mk_die(l, t->vcol + (int)(s - t->val), "%s number 1..64 expected", what);
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtoul(s, &end, 10);
+			if (end == s || b < a || b > 64)
+				mk_die(l, t->vcol + (int)(s - t->val), "%s range a-b expected", what);
+		}
+		for (unsigned long i = a; i <= b; i++)
+			mask |= (uint64_t)1 << (i - 1);
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			mk_die(l, t->vcol + (int)(s - t->val), "%s list like 1,3-4 expected", what);
+	}
+	return mask;
+}
+
 int mk_bool(const mk_line *l, const mk_tok *t)
 {
 	const char *v = t->val;

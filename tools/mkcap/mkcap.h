@@ -60,6 +60,8 @@ size_t mk_hex(const mk_line *l, const mk_tok *t, uint8_t *out, size_t cap);
 int mk_bool(const mk_line *l, const mk_tok *t);
 /* Convenience: kv lookups with a default. */
 uint32_t mk_kv_num(mk_line *l, const char *key, uint32_t dflt, uint32_t max);
+/* key=1,3-4: a set of 1-based numbers up to 64 as bits (bit i-1 for i); 0 when absent. what names them. */
+uint64_t mk_kv_list(mk_line *l, const char *key, const char *what);
 int mk_kv_has(mk_line *l, const char *key);
 
 /* ---- output ---- */
@@ -115,6 +117,30 @@ typedef struct mk_conn {
 	mk_tcpdir d[2];
 } mk_conn;
 
+/*
+ * Per-line header overrides (docs/mkcap.md "Header overrides"): what a timed line asks to change in the IP and
+ * TCP headers of every packet it writes.  v[] holds -1 for a field not given.
+ */
+enum mk_ovfield {
+	MK_IP_VER, MK_IP_IHL, MK_IP_TOS, MK_IP_LEN, MK_IP_ID, MK_IP_RF, MK_IP_DF, MK_IP_MF, MK_IP_OFF, MK_IP_TTL,
+	MK_IP_PROTO, MK_IP_CSUM, MK_IP_FLOW, MK_TCP_RES, MK_TCP_DOFF, MK_TCP_FLAGS, MK_TCP_WIN, MK_TCP_CSUM, MK_TCP_URG,
+	MK_OV_N
+};
+
+typedef struct mk_hdrov {
+	int64_t v[MK_OV_N];
+	int has_ip_opt, has_ip_ext, has_tcp_opt;
+	uint8_t ip_opt[40];       /* IPv4 options as sent (lib pads them to 4 with End of Options) */
+	size_t ip_opt_len;
+	uint8_t ip_ext_type;      /* IPv6: the first extension header's type, the bytes are whole headers */
+	uint8_t ip_ext[2048];
+	size_t ip_ext_len;
+	uint8_t tcp_opt[40];      /* TCP options instead of mkcap's own (MSS on SYNs) */
+	size_t tcp_opt_len;
+	uint64_t frag_drop, frag_dup;  /* bit i-1: fragment i (by offset) lost / written twice */
+	int frag_col;             /* where frag_drop/frag_dup were written, for errors at emit time */
+} mk_hdrov;
+
 struct mk_mppe;
 
 typedef struct mk_call {
@@ -149,12 +175,14 @@ typedef struct mk {
 	uint32_t frag;        /* IPv4-fragment GRE datagrams longer than this (0 = off) */
 	int frag_reverse;     /* emit fragments last first */
 	uint8_t ttl;
+	mk_hdrov ov;          /* the current line's header overrides */
 	mk_conn conn[MK_MAXCONN];
 	int nconn;
 	mk_call call[MK_MAXCALL];
 	int ncall;
 	uint8_t pkt[MK_MAXPKT];
 	uint8_t scratch[MK_MAXPKT];
+	uint8_t l4[MK_MAXPKT];   /* an IPv6 datagram's payload behind extension headers from ip_ext= */
 } mk;
 
 /* net.c */
@@ -163,8 +191,14 @@ void mk_emit_ip(mk *m, const mk_line *l, mk_conn *c, int side, uint8_t proto,
 		const uint8_t *payload, size_t len, uint32_t frag_over);
 void mk_tcp_segment(mk *m, const mk_line *l, mk_conn *c, int side, uint32_t seq, uint8_t flags,
 		    const uint8_t *data, size_t len, int with_mss);
+/* `frame hex "..."`: any bytes after the link header of side's packets (an impossible IP header) */
+void mk_frame_cmd(mk *m, mk_line *l, mk_conn *c, int side);
 size_t mk_ipv4_packet(uint8_t *out, size_t cap, const uint8_t src[4], const uint8_t dst[4], uint8_t proto,
 		      uint16_t id, uint8_t ttl, const uint8_t *payload, size_t len);
+
+/* hdr.c: read the ip_*, tcp_*, frag_* overrides of a timed line into m->ov (cleared first) */
+void mk_ov_parse(mk *m, mk_line *l, const mk_conn *c, int is_conn);
+void mk_ov_clear(mk_hdrov *ov);
 
 /* tcp.c: the control connection commands */
 void mk_conn_cmd(mk *m, mk_line *l, mk_conn *c, int side);

@@ -18,37 +18,6 @@ typedef struct segopt {
 	int defer;
 } segopt;
 
-static uint64_t seg_list(mk_line *l, const char *word)
-{
-	mk_tok *t = mk_kv(l, word);
-	uint64_t mask = 0;
-	char *s;
-
-	if (!t)
-		return 0;
-	for (s = t->val; *s;) {
-		char *end;
-		unsigned long a = strtoul(s, &end, 10), b;
-		if (end == s || a < 1 || a > 64)
-			mk_die(l, t->vcol + (int)(s - t->val), "segment number 1..64 expected");
-		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtoul(s, &end, 10);
-			if (end == s || b < a || b > 64)
-				mk_die(l, t->vcol + (int)(s - t->val), "segment range a-b expected");
-		}
-		for (unsigned long i = a; i <= b; i++)
-			mask |= (uint64_t)1 << (i - 1);
-		s = end;
-		if (*s == ',')
-			s++;
-		else if (*s)
-			mk_die(l, t->vcol + (int)(s - t->val), "segment list like 1,3-4 expected");
-	}
-	return mask;
-}
-
 /* "10" or "6,150,20": segment sizes in order, the last one repeating */
 static void split_sizes(mk_line *l, mk_tok *t, segopt *o)
 {
@@ -266,9 +235,9 @@ void mk_conn_cmd(mk *m, mk_line *l, mk_conn *c, int side)
 			break;
 		}
 	}
-	o.drop |= seg_list(l, "drop");
-	o.dup |= seg_list(l, "dup");
-	o.hold |= seg_list(l, "hold");
+	o.drop |= mk_kv_list(l, "drop", "segment");
+	o.dup |= mk_kv_list(l, "dup", "segment");
+	o.hold |= mk_kv_list(l, "hold", "segment");
 	if ((sp = mk_kv(l, "split")) != NULL)
 		split_sizes(l, sp, &o);
 	t = mk_need(l, "message name or raw");
