@@ -100,10 +100,10 @@ static int prompt(char *buf, size_t cap)
 	if (tcgetattr(fileno(tty), &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+		tcsetattr(fileno(tty), TCSANOW, &quiet);
 	}
 	ok = fgets(buf, (int)cap, tty) != NULL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	tcsetattr(fileno(tty), TCSANOW, &old);
 	fputc('\n', tty);
 	fclose(tty);
 	if (!ok) {

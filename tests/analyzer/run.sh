@@ -122,6 +122,14 @@ if grep -q '"rule":"auth.password.mismatch"' "$tmp/out"; then ok; else ko "wrong
 "$A" --json --user bob --password wonderland42 "$real" >"$tmp/out" 2>/dev/null
 if grep -q '"password_check":"no credentials for this user"' "$tmp/out"; then ok; else ko "--user bob: should have no credentials for alice"; fi
 
+# ---- --password alone asks on the terminal, without echo (script gives a terminal)
+if command -v script >/dev/null 2>&1; then
+	(sleep 2; printf 'wonderland42\n'; sleep 1) | script -qec "$A --verdict --password $real" /dev/null >"$tmp/out" 2>&1
+	if grep -q 'password verified' "$tmp/out" && grep -q '^Password: ' "$tmp/out" && ! grep -q wonderland42 "$tmp/out"; then ok; else
+		ko "password prompt: not read, or echoed"; sed 's/^/    /' "$tmp/out" | head -5
+	fi
+fi
+
 # ---- decryption against the oracle: every IP packet of the clear inner capture (ppp0) is among
 # the decrypted frames written by --write-decrypted
 hexdump_ip() { # FILE -> one line of hex per packet, IP layer only (tcpdump -x skips the link header)
