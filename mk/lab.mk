@@ -18,12 +18,21 @@ LAB_HOST_PKGS := qemu-system-x86 tcpdump iproute2 dpkg tar gzip coreutils
 LAB_GUEST_INPUTS := tools/lab/build-guest.sh tools/lab/guest-packages tools/lab/guest-modules \
                     $(wildcard tools/lab/guest/*) $(wildcard tools/lab/scenarios/*.conf)
 
-.PHONY: lab lab-guest lab-deps check-lab lab-peer-start lab-peer-stop
+.PHONY: lab lab-guest lab-deps lab-verify check-lab lab-peer-start lab-peer-stop
 
 lab: lab-deps
 	$(MAKE) --no-print-directory -f mk/lab.mk lab-guest LAB_DIR=$(LAB_DIR)
 	LAB_DIR=$(abspath $(LAB_DIR)) LAB_OUT=$(abspath $(LAB_OUT)) LAB_JOBS=$(LAB_JOBS) \
 		bash tools/lab/run-lab.sh $(LAB_SCENARIOS)
+	$(MAKE) --no-print-directory lab-verify
+
+# The fresh captures against the analyzer: verdicts as the MANIFEST expects, decryption against the
+# inner captures, and the golden outputs with every number masked (the random values of a run).
+# Then `make golden-regen` refreshes the byte-for-byte expected files; review them with git diff.
+lab-verify: $(SAN)/pptp-analyze
+	PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/verdicts/run.sh
+	PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/analyzer/run.sh
+	GOLDEN_MODE=normalized GOLDEN_ONLY=real- PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/golden/run.sh
 
 lab-guest: $(LAB_DIR)/initrd.img
 
