@@ -33,11 +33,14 @@ typedef struct pa_run {
 } pa_run;
 
 static volatile sig_atomic_t stop_now;
+static pt_cap *volatile live_cap; /* for the signal handler: pcap_breakloop is meant to be called from one */
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_now = 1;
+	if (live_cap)
+		pt_cap_break(live_cap);
 }
 
 /* ---- findings ---- */
@@ -250,6 +253,8 @@ static int run(pa_run *r)
 		return 2;
 	}
 	dlt = pt_cap_datalink(cap);
+	if (r->o->iface)
+		live_cap = cap;
 	snprintf(r->name, sizeof r->name, "%s", pt_cap_name(cap));
 	r->sum.name = r->name;
 	r->sum.linktype = dlt;
@@ -300,6 +305,7 @@ static int run(pa_run *r)
 		/* a truncated or damaged file: say where, then report what was read */
 		fprintf(stderr, "pptp-analyze: %s\n", err);
 	}
+	live_cap = NULL;
 	pt_tcp_finish(&r->tcp, &r->sink, &end);
 	pt_defrag_finish(&r->defrag, &r->sink, &end);
 	pt_tunnel_finish(r->tun, &end);
@@ -337,8 +343,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	{
+		/* no SA_RESTART: a blocked read returns and the loop sees stop_now */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(&r);
 	if (r.tun && !o.quiet && !(rc == 2 && r.sum.packets == 0)) {

@@ -130,6 +130,24 @@ if command -v script >/dev/null 2>&1; then
 	fi
 fi
 
+# ---- live capture on loopback (root only: CI runs as root): a refused connection to port 1723,
+# made by this test, seen live; SIGINT ends the capture with a report and exit 0
+if [ "$(id -u)" -eq 0 ]; then
+	"$A" -i lo --verdict >"$tmp/live" 2>&1 &
+	lpid=$!
+	sleep 2
+	bash -c 'echo x >/dev/tcp/127.0.0.1/1723' 2>/dev/null
+	sleep 1
+	kill -INT "$lpid"
+	wait "$lpid"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q '\[tcp-refused\] TCP connection to 127.0.0.1:1723 refused' "$tmp/live"; then ok; else
+		ko "live capture on lo: exit $rc"; sed 's/^/    /' "$tmp/live" | head -5
+	fi
+else
+	echo "note: live capture test needs root; not run"
+fi
+
 # ---- decryption against the oracle: every IP packet of the clear inner capture (ppp0) is among
 # the decrypted frames written by --write-decrypted
 hexdump_ip() { # FILE -> one line of hex per packet, IP layer only (tcpdump -x skips the link header)

@@ -319,13 +319,25 @@ static void timed(mk *m, mk_line *l, mk_tok *t)
 		side = mk_side(s->val);
 		mk_next(l);
 	}
-	if (c) {
-		mk_conn_cmd(m, l, c, side);
+	s = mk_peek(l);
+	if (s && !s->quoted && !strcmp(s->val, "frame")) {
+		/* any bytes after the link header, on a connection's or a call's addresses */
+		if (side < 0)
+			mk_die(l, s->col, "pns or pac expected before 'frame'");
+		mk_next(l);
+		mk_frame_cmd(m, l, c ? c : k->conn, side);
 		return;
 	}
-	if (side < 0)
-		mk_die(l, s ? s->col : l->endcol, "pns or pac expected after '%s'", t->val);
-	mk_call_cmd(m, l, k, side);
+	/* ip_*, tcp_*, frag_* apply to every packet this line writes */
+	mk_ov_parse(m, l, c ? c : k->conn, c != NULL);
+	if (c) {
+		mk_conn_cmd(m, l, c, side);
+	} else {
+		if (side < 0)
+			mk_die(l, s ? s->col : l->endcol, "pns or pac expected after '%s'", t->val);
+		mk_call_cmd(m, l, k, side);
+	}
+	mk_ov_clear(&m->ov);
 }
 
 static void run(mk *m, const char *path, FILE *in);
@@ -438,6 +450,7 @@ int main(int argc, char **argv)
 	in = fopen(src, "r");
 	if (!in)
 		mk_fatal("%s: cannot open", src);
+	mk_ov_clear(&m.ov);
 	m.out.snaplen = 262144;
 	m.ttl = 64;
 	m.link = MK_LINK_ETHER;

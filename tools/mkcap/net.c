@@ -1,4 +1,4 @@
-/* net.c: what mkcap puts below the messages: link header, IPv4 (RFC 791, fragments) or IPv6, TCP segments, all built by lib/link.h and lib/ip.h. */
+/* net.c: what mkcap puts below the messages: link header, IPv4 or IPv6 with fragments (RFC 791 3.2, RFC 8200 4.5), TCP segments, all built by lib/link.h and lib/ip.h; the line's header overrides; raw frames. */
 #include <string.h>
 
 #include "ip.h"
@@ -101,65 +101,207 @@ size_t mk_ipv4_packet(uint8_t *out, size_t cap, const uint8_t src[4], const uint
 	return pt_wlen(&w);
 }
 
+/* The line's overrides of fields lib/ip builds from pt_ip (docs/mkcap.md "Header overrides"). */
+static void ov_ip(const mk_hdrov *ov, pt_ip *ip)
+{
+	const int64_t *v = ov->v;
+
+	if (v[MK_IP_TOS] >= 0)
+		ip->tos = (uint8_t)v[MK_IP_TOS];
+	if (v[MK_IP_TTL] >= 0)
+		ip->ttl = (uint8_t)v[MK_IP_TTL];
+	if (v[MK_IP_PROTO] >= 0)
+		ip->proto = (uint8_t)v[MK_IP_PROTO];
+	if (v[MK_IP_FLOW] >= 0)
+		ip->flow = (uint32_t)v[MK_IP_FLOW];
+	if (v[MK_IP_ID] >= 0)
+		ip->frag_id = (uint32_t)v[MK_IP_ID];
+	if (v[MK_IP_RF] >= 0)
+		ip->rf = (int)v[MK_IP_RF];
+	if (v[MK_IP_DF] >= 0)
+		ip->df = (int)v[MK_IP_DF];
+	if (v[MK_IP_MF] >= 0)
+		ip->frag_mf = (int)v[MK_IP_MF];
+	if (v[MK_IP_OFF] >= 0)
+		ip->frag_off = (uint32_t)v[MK_IP_OFF];
+	/* RFC 8200 4.5: IPv6 carries identification, offset and M in a Fragment header; lib writes one when asked */
+	if (ip->version == 6 && (v[MK_IP_ID] >= 0 || v[MK_IP_MF] >= 0 || v[MK_IP_OFF] >= 0))
+		ip->frag_hdr = 1;
+	if (ov->has_ip_opt) {
+		ip->opt = ov->ip_opt;
+		ip->opt_len = (uint16_t)ov->ip_opt_len;
+	}
+}
+
+/*
+ * The line's overrides of fields lib/ip computes (version, IHL, length, checksum), written over the header built
+ * at `at`. The IPv4 checksum is computed again over the changed header unless ip_csum= gives it, so a line has
+ * only the faults it asks for.
+ */
+static void ov_patch(const mk_hdrov *ov, pt_writer *w, size_t at, const pt_ip *ip)
+{
+	const int64_t *v = ov->v;
+	pt_cursor hc = pt_cur(w->base + at, pt_wlen(w) - at);
+	uint8_t vihl = 0;
+	int changed = 0;
+
+	if (w->err || pt_get_u8(&hc, &vihl) != PT_OK)
+		return;
+	if (v[MK_IP_VER] >= 0 || v[MK_IP_IHL] >= 0) {
+		unsigned ver = v[MK_IP_VER] >= 0 ? (unsigned)v[MK_IP_VER] : (unsigned)ip->version;
+		if (ip->version == 6) {
+			/* RFC 8200 3: version(4) traffic class(8) flow label(20) */
+			pt_patch_u16(w, at, (uint16_t)(ver << 12 | (unsigned)ip->tos << 4 | (ip->flow >> 16 & 0xF)));
+		} else {
+			unsigned ihl = v[MK_IP_IHL] >= 0 ? (unsigned)v[MK_IP_IHL] : (vihl & 0x0Fu);
+			pt_patch_u16(w, at, (uint16_t)(ver << 12 | ihl << 8 | ip->tos));
+		}
+		changed = 1;
+	}
+	if (v[MK_IP_LEN] >= 0) {
+		/* IPv4 Total Length (RFC 791 3.1), IPv6 Payload Length (RFC 8200 3) */
+		pt_patch_u16(w, at + (ip->version == 6 ? 4 : 2), (uint16_t)v[MK_IP_LEN]);
+		changed = 1;
+	}
+	if (ip->version != 4)
+		return;
+	if (v[MK_IP_CSUM] >= 0) {
+		pt_patch_u16(w, at + 10, (uint16_t)v[MK_IP_CSUM]);
+	} else if (changed) {
+		size_t hlen = (size_t)(vihl & 0x0Fu) * 4;
+		pt_patch_u16(w, at + 10, 0);
+		pt_patch_u16(w, at + 10, pt_ip_cksum(w->base + at, hlen));
+	}
+}
+
+/* One IP packet (a datagram or one fragment) behind its link header, with the line's overrides. */
+static void ip_packet(mk *m, const mk_line *l, const mk_conn *c, int side, const pt_ip *ip0, const uint8_t *payload,
+		      size_t len)
+{
+	pt_writer w = pt_wr(m->pkt, sizeof m->pkt);
+	pt_ip ip = *ip0;
+	size_t at;
+
+	ov_ip(&m->ov, &ip);
+	link_header(m, &w, c, side, ip.version == 6);
+	at = pt_wlen(&w);
+	pt_ip_build(&w, &ip, payload, len);
+	ov_patch(&m->ov, &w, at, &ip);
+	write_frame(m, l, &w);
+}
+
 void mk_emit_ip(mk *m, const mk_line *l, mk_conn *c, int side, uint8_t proto,
 		const uint8_t *payload, size_t len, uint32_t frag_over)
 {
+	const mk_hdrov *ov = &m->ov;
 	mk_tcpdir *d = &c->d[side];
+	int v6 = c->h[side].v6;
+	size_t hlen, chunk, nfrag;
 	pt_ip ip;
 
 	ip_of(m, c, side, proto, &ip);
-	if (c->h[side].v6) {
-		pt_writer w = pt_wr(m->pkt, sizeof m->pkt);
+	if (v6 && ov->has_ip_ext) {
+		/* RFC 8200 4: extension headers go between the IPv6 header and the payload, as the line gives them
+		 * (lib/ip builds only the Fragment header); when fragmented they are in the fragmentable part */
+		if (ov->ip_ext_len + len > sizeof m->l4)
+			mk_die(l, 1, "IPv6 payload too long (%zu bytes)", ov->ip_ext_len + len);
+		memmove(m->l4 + ov->ip_ext_len, payload, len);
+		memcpy(m->l4, ov->ip_ext, ov->ip_ext_len);
+		payload = m->l4;
+		len += ov->ip_ext_len;
+		ip.proto = ov->ip_ext_type;
+	}
+	if (v6) {
 		if (len > 65535)
 			mk_die(l, 1, "IPv6 payload too long (%zu bytes)", len);
-		link_header(m, &w, c, side, 1);
-		pt_ip_build(&w, &ip, payload, len);
-		write_frame(m, l, &w);
-		return;
-	}
-	if (len > 65535 - PT_IPV4_HDR_MIN)
-		mk_die(l, 1, "IPv4 datagram too long (%zu bytes)", PT_IPV4_HDR_MIN + len);
-	d->ip_id++;
-	ip.frag_id = d->ip_id;
-	if (!frag_over || PT_IPV4_HDR_MIN + len <= frag_over) {
-		pt_writer w = pt_wr(m->pkt, sizeof m->pkt);
+		hlen = PT_IPV6_HDR_LEN;
+		/* RFC 8200 4.5: a Fragment header (fragmenting, or ip_off=/ip_mf asked for one) takes the host's next
+		 * identification; without one IPv6 has no identification and the counter stays */
+		if ((frag_over && hlen + len > frag_over) || ov->v[MK_IP_MF] >= 0 || ov->v[MK_IP_OFF] >= 0) {
+			d->ip_id++;
+			ip.frag_id = d->ip_id;
+		}
+	} else {
+		if (len > 65535 - PT_IPV4_HDR_MIN)
+			mk_die(l, 1, "IPv4 datagram too long (%zu bytes)", PT_IPV4_HDR_MIN + len);
+		d->ip_id++;
+		ip.frag_id = d->ip_id;
 		/* TCP goes with Don't Fragment set, as stacks do; GRE without, so it may be fragmented */
 		ip.df = proto == PT_IPPROTO_TCP;
-		link_header(m, &w, c, side, 0);
-		pt_ip_build(&w, &ip, payload, len);
-		write_frame(m, l, &w);
+		hlen = PT_IPV4_HDR_MIN + ((ov->ip_opt_len + 3) & ~(size_t)3);
+	}
+	if (!frag_over || hlen + len <= frag_over) {
+		if (ov->frag_drop | ov->frag_dup)
+			mk_die(l, ov->frag_col, "this %zu-byte datagram is not fragmented (fragment N or frag=N below it)",
+			       hlen + len);
+		ip_packet(m, l, c, side, &ip, payload, len);
 		return;
 	}
-	{
-		/* RFC 791 3.2: fragments carry multiples of 8 data octets; MF on all but the last */
-		size_t chunk = (frag_over - PT_IPV4_HDR_MIN) & ~(size_t)7, nfrag;
-		if (chunk < 8)
-			mk_die(l, 1, "fragment size %u leaves no room for data", frag_over);
-		nfrag = (len + chunk - 1) / chunk;
-		for (size_t k = 0; k < nfrag; k++) {
-			size_t i = m->frag_reverse ? nfrag - 1 - k : k;
-			size_t off = i * chunk, n = len - off < chunk ? len - off : chunk;
-			pt_writer w = pt_wr(m->pkt, sizeof m->pkt);
-			ip.frag_off = (uint32_t)off;
-			ip.frag_mf = i + 1 < nfrag;
-			ip.is_fragment = 1;
-			link_header(m, &w, c, side, 0);
-			pt_ip_build(&w, &ip, payload + off, n);
-			write_frame(m, l, &w);
-		}
+	/* RFC 791 3.2, RFC 8200 4.5: fragments carry multiples of 8 data octets, MF on all but the last; an IPv6
+	 * fragment is the IPv6 header, a Fragment header and the data, with a 32-bit identification */
+	if (v6)
+		hlen += PT_IPV6_FRAG_HDR_LEN;
+	if (frag_over < hlen + 8)
+		mk_die(l, 1, "fragment size %u leaves no room for data", frag_over);
+	chunk = (frag_over - hlen) & ~(size_t)7;
+	nfrag = (len + chunk - 1) / chunk;
+	if (nfrag < 64 && ((ov->frag_drop | ov->frag_dup) >> nfrag) != 0)
+		mk_die(l, ov->frag_col, "frag_drop/frag_dup name a fragment past the last: this datagram has %zu", nfrag);
+	for (size_t k = 0; k < nfrag; k++) {
+		size_t i = m->frag_reverse ? nfrag - 1 - k : k;
+		size_t off = i * chunk, n = len - off < chunk ? len - off : chunk;
+		uint64_t bit = i < 64 ? (uint64_t)1 << i : 0;
+		ip.frag_off = (uint32_t)off;
+		ip.frag_mf = i + 1 < nfrag;
+		ip.is_fragment = 1;
+		/* frag_drop: lost before the capture point; frag_dup: written twice */
+		if (ov->frag_drop & bit)
+			continue;
+		ip_packet(m, l, c, side, &ip, payload + off, n);
+		if (ov->frag_dup & bit)
+			ip_packet(m, l, c, side, &ip, payload + off, n);
 	}
+}
+
+/* `frame hex "..."`: the bytes as they are after the link header of a packet from side (l3=4|6 says which IP the
+ * link header announces; default the connection's) */
+void mk_frame_cmd(mk *m, mk_line *l, mk_conn *c, int side)
+{
+	pt_writer w = pt_wr(m->pkt, sizeof m->pkt);
+	int v6 = c->h[side].v6;
+	mk_tok *t = mk_peek(l);
+	size_t len;
+
+	if (!mk_accept(l, "hex"))
+		mk_die(l, t ? t->col : l->endcol, "hex \"...\" expected after frame");
+	len = mk_hex(l, mk_need(l, "quoted hex string"), m->l4, sizeof m->l4);
+	if ((t = mk_kv(l, "l3")) != NULL) {
+		uint32_t v = mk_num(l, t, 6);
+		if (v != 4 && v != 6)
+			mk_die(l, t->vcol, "l3=4 or l3=6 expected");
+		v6 = v == 6;
+	}
+	len = mk_mutate(l, m->l4, len, sizeof m->l4);
+	mk_done(l);
+	link_header(m, &w, c, side, v6);
+	pt_put_bytes(&w, m->l4, len);
+	write_frame(m, l, &w);
 }
 
 /* One TCP segment (RFC 9293 3.1) from side; ACK carries the peer's next sequence number. */
 void mk_tcp_segment(mk *m, const mk_line *l, mk_conn *c, int side, uint32_t seq, uint8_t flags,
 		    const uint8_t *data, size_t len, int with_mss)
 {
+	const mk_hdrov *ov = &m->ov;
+	const int64_t *v = ov->v;
 	pt_writer w = pt_wr(m->scratch, sizeof m->scratch);
 	pt_tcp_hdr th;
 	pt_ip ip;
 	uint16_t mss = c->h[side].v6 ? 1440 : 1460;
 	/* MSS option (RFC 9293 3.2): kind 2, length 4 */
-	const uint8_t opt[4] = { 2, 4, (uint8_t)(mss >> 8), (uint8_t)mss };
+	const uint8_t mss_opt[4] = { 2, 4, (uint8_t)(mss >> 8), (uint8_t)mss };
+	const uint8_t *opt = with_mss ? mss_opt : NULL;
+	size_t optlen = with_mss ? sizeof mss_opt : 0;
 
 	ip_of(m, c, side, PT_IPPROTO_TCP, &ip);
 	memset(&th, 0, sizeof th);
@@ -167,9 +309,27 @@ void mk_tcp_segment(mk *m, const mk_line *l, mk_conn *c, int side, uint32_t seq,
 	th.dport = c->h[!side].port;
 	th.seq = seq;
 	th.ack = (flags & PT_TH_ACK) ? c->d[!side].nxt : 0;
-	th.flags = flags;
-	th.window = c->d[side].window;
-	if (pt_tcp_build(&w, &ip, &th, with_mss ? opt : NULL, with_mss ? sizeof opt : 0, data, len) != PT_OK)
+	th.flags = v[MK_TCP_FLAGS] >= 0 ? (uint8_t)v[MK_TCP_FLAGS] : flags;
+	th.window = v[MK_TCP_WIN] >= 0 ? (uint16_t)v[MK_TCP_WIN] : c->d[side].window;
+	if (v[MK_TCP_URG] >= 0)
+		th.urg = (uint16_t)v[MK_TCP_URG];
+	if (v[MK_TCP_RES] >= 0)
+		th.reserved = (uint8_t)v[MK_TCP_RES];
+	if (ov->has_tcp_opt) {
+		opt = ov->tcp_opt;
+		optlen = ov->tcp_opt_len;
+	}
+	if (pt_tcp_build(&w, &ip, &th, opt, optlen, data, len) != PT_OK)
 		mk_die(l, 1, "TCP segment too long");
+	if (v[MK_TCP_DOFF] >= 0) {
+		/* Data Offset as given (RFC 9293 3.1: 32-bit words), over the header lib built; the checksum follows */
+		pt_patch_u16(&w, 12, (uint16_t)((unsigned)v[MK_TCP_DOFF] << 12 | (unsigned)th.reserved << 8 | th.flags));
+		if (v[MK_TCP_CSUM] < 0) {
+			pt_patch_u16(&w, 16, 0);
+			pt_patch_u16(&w, 16, pt_ip_l4_cksum(&ip, PT_IPPROTO_TCP, w.base, pt_wlen(&w)));
+		}
+	}
+	if (v[MK_TCP_CSUM] >= 0)
+		pt_patch_u16(&w, 16, (uint16_t)v[MK_TCP_CSUM]);
 	mk_emit_ip(m, l, c, side, PT_IPPROTO_TCP, m->scratch, pt_wlen(&w), 0);
 }
