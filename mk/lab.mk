@@ -29,7 +29,7 @@ lab: lab-deps
 # The fresh captures against the analyzer: verdicts as the MANIFEST expects, decryption against the
 # inner captures, and the golden outputs with every number masked (the random values of a run).
 # Then `make golden-regen` refreshes the byte-for-byte expected files; review them with git diff.
-lab-verify: $(SAN)/pptp-analyze
+lab-verify: $(SAN)/pptp-analyze $(CAP_PCAPS)
 	PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/verdicts/run.sh
 	PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/analyzer/run.sh
 	GOLDEN_MODE=normalized GOLDEN_ONLY=real- PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/golden/run.sh
