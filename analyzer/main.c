@@ -28,6 +28,8 @@ typedef struct pa_run {
 	pt_sink sink;            /* layers below the tunnel (IP, TCP) */
 	pa_pcapw *dec;           /* --write-decrypted */
 	int decode;
+	pt_finding pend[32];      /* --decode: findings of the packet, printed after its lines */
+	size_t npend, pend_dropped;
 	int64_t t0;
 	char name[512];          /* the capture name outlives the capture handle */
 } pa_run;
@@ -51,13 +53,27 @@ static void print_finding_inline(const pt_finding *f)
 	printf("  ! %s %s: %s\n", pt_sev_name(rule->sev), rule->id, f->msg);
 }
 
+static void flush_findings(pa_run *r)
+{
+	for (size_t i = 0; i < r->npend; i++)
+		print_finding_inline(&r->pend[i]);
+	if (r->pend_dropped)
+		printf("  ! ... and %zu more findings\n", r->pend_dropped);
+	r->npend = 0;
+	r->pend_dropped = 0;
+}
+
 static void on_finding(void *user, const pt_finding *f)
 {
 	pa_run *r = user;
 	int stored = pa_findings_add(&r->fs, f);
 
-	if (r->decode && stored)
-		print_finding_inline(f);
+	if (r->decode && stored) {
+		if (r->npend < sizeof r->pend / sizeof r->pend[0])
+			r->pend[r->npend++] = *f;
+		else
+			r->pend_dropped++;
+	}
 }
 
 /* ---- decode lines ---- */
@@ -296,6 +312,8 @@ static int run(pa_run *r)
 		r->sum.packets++;
 		r->sum.bytes += p.caplen;
 		packet(r, &p);
+		if (r->decode)
+			flush_findings(r);
 		end.pkt = p.pkt;
 		end.ts_us = p.ts_us;
 		if (r->o->count && r->sum.packets >= (uint64_t)r->o->count)
@@ -309,6 +327,8 @@ static int run(pa_run *r)
 	pt_tcp_finish(&r->tcp, &r->sink, &end);
 	pt_defrag_finish(&r->defrag, &r->sink, &end);
 	pt_tunnel_finish(r->tun, &end);
+	if (r->decode)
+		flush_findings(r);
 	pt_cap_close(cap);
 	return rc == PT_CAP_ERROR ? 2 : 0;
 }
