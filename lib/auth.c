@@ -42,25 +42,6 @@ const pt_vs pt_mschap_error_vs[] = {
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static pt_cursor empty_at(const pt_cursor *c)
-{
-	pt_cursor e;
-	e.base = c->base;
-	e.p = c->p;
-	e.end = c->p;
-	return e;
-}
-
-static void put_cursor(pt_writer *w, const pt_cursor *src)
-{
-	pt_cursor t = *src;
-	const uint8_t *b;
-	size_t n = pt_left(&t);
-
-	if (n && pt_get_bytes(&t, n, &b) == PT_OK)
-		pt_put_bytes(w, b, n);
-}
-
 static int all_zero(const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -141,7 +122,7 @@ int pt_mschapv2_success_parse(const pt_cursor *msg, pt_mschapv2_success *s)
 	int lower = 0;
 
 	memset(s, 0, sizeof *s);
-	s->auth_string = empty_at(&c);
+	s->auth_string = pt_cur_empty_at(&c);
 	s->text = s->auth_string;
 	/* RFC 2759 5: "S=<auth_string> M=<message>", 40 hex digits */
 	if (pt_sub(&c, 42, &s->auth_string) != PT_OK)
@@ -168,7 +149,7 @@ int pt_mschap_failure_parse(const pt_cursor *msg, int v2, pt_mschap_failure *f)
 	int lower = 0;
 
 	memset(f, 0, sizeof *f);
-	f->text = empty_at(&c);
+	f->text = pt_cur_empty_at(&c);
 	/* RFC 2433 8 / RFC 2759 6: E= first, R= second */
 	if (!take_lit(&c, "E=") || take_dec(&c, &f->error) != PT_OK)
 		return PT_EINVAL;
@@ -250,7 +231,7 @@ int pt_mschap_failure_build(pt_writer *w, const pt_mschap_failure *f)
 	}
 	if (f->has_text) {
 		pt_put_bytes(w, " M=", 3);
-		put_cursor(w, &f->text);
+		pt_put_cursor(w, &f->text);
 	}
 	return w->err;
 }
@@ -469,7 +450,7 @@ int pt_auth_parse(uint16_t proto, pt_cursor *c, pt_auth_msg *m, const pt_sink *s
 	m->alg = alg;
 	m->proto = proto;
 	m->off = pt_off(c);
-	m->peer_id = m->password = m->message = m->value = m->name = empty_at(c);
+	m->peer_id = m->password = m->message = m->value = m->name = pt_cur_empty_at(c);
 	if (proto != PT_PPP_PAP && proto != PT_PPP_CHAP)
 		return PT_EUNSUP;
 	/* RFC 1334 2.2, RFC 1994 4: Code, Identifier, Length as in LCP */
@@ -503,7 +484,7 @@ static int put_len_field(pt_writer *w, const pt_cursor *c)
 		return w->err;
 	}
 	pt_put_u8(w, (uint8_t)n);
-	put_cursor(w, c);
+	pt_put_cursor(w, c);
 	return w->err;
 }
 
@@ -533,7 +514,7 @@ int pt_auth_build(const pt_auth_msg *m, pt_writer *w)
 			put_len_field(w, &m->message);
 			break;
 		default:
-			put_cursor(w, &m->message);
+			pt_put_cursor(w, &m->message);
 			break;
 		}
 		return pt_cp_end(w, start);
@@ -545,7 +526,7 @@ int pt_auth_build(const pt_auth_msg *m, pt_writer *w)
 			put_or_zero(w, m->lm_resp, 24);
 			pt_put_bytes(w, m->nt_resp, 24);
 			pt_put_u8(w, m->flags);
-			put_cursor(w, &m->name);
+			pt_put_cursor(w, &m->name);
 			break;
 		}
 		if (m->ms_valid && m->alg == PT_CHAP_ALG_MSCHAPV2 && m->peer_chal && m->nt_resp) {
@@ -554,14 +535,14 @@ int pt_auth_build(const pt_auth_msg *m, pt_writer *w)
 			put_or_zero(w, m->reserved, 8);
 			pt_put_bytes(w, m->nt_resp, 24);
 			pt_put_u8(w, m->flags);
-			put_cursor(w, &m->name);
+			pt_put_cursor(w, &m->name);
 			break;
 		}
 		/* fall through: generic Value */
 		/* FALLTHROUGH */
 	case PT_CHAP_CHALLENGE:
 		put_len_field(w, &m->value);
-		put_cursor(w, &m->name);
+		pt_put_cursor(w, &m->name);
 		break;
 	case PT_MSCHAPV2_CHANGE_PW:
 		if (m->alg == PT_CHAP_ALG_MSCHAPV2 && m->enc_password && m->enc_hash && m->peer_chal &&
@@ -574,10 +555,10 @@ int pt_auth_build(const pt_auth_msg *m, pt_writer *w)
 			pt_put_u16(w, m->chpw_flags);
 			break;
 		}
-		put_cursor(w, &m->message);
+		pt_put_cursor(w, &m->message);
 		break;
 	default: /* Success, Failure and opaque codes carry the message/data */
-		put_cursor(w, &m->message);
+		pt_put_cursor(w, &m->message);
 		break;
 	}
 	return pt_cp_end(w, start);

@@ -79,26 +79,6 @@ int pt_cp_code_valid(int kind, uint8_t code)
 	}
 }
 
-static pt_cursor empty_at(const pt_cursor *c)
-{
-	pt_cursor e;
-	e.base = c->base;
-	e.p = c->p;
-	e.end = c->p;
-	return e;
-}
-
-/* Copy a cursor's remaining octets into a writer (builders). */
-static void put_cursor(pt_writer *w, const pt_cursor *src)
-{
-	pt_cursor t = *src;
-	const uint8_t *b;
-	size_t n = pt_left(&t);
-
-	if (n && pt_get_bytes(&t, n, &b) == PT_OK)
-		pt_put_bytes(w, b, n);
-}
-
 static void patch_u8(pt_writer *w, size_t at, uint8_t v)
 {
 	if (!w->err && at < pt_wlen(w))
@@ -112,7 +92,7 @@ int pt_cp_parse(int kind, pt_cursor *c, pt_cp_pkt *p)
 
 	memset(p, 0, sizeof *p);
 	p->off = pt_off(c);
-	p->data = empty_at(c);
+	p->data = pt_cur_empty_at(c);
 	p->rest = p->data;
 	if (pt_left(c) < 4)
 		return PT_ETRUNC;
@@ -198,7 +178,7 @@ int pt_cp_build(const pt_cp_pkt *p, pt_writer *w)
 	default:
 		break;
 	}
-	put_cursor(w, &p->rest);
+	pt_put_cursor(w, &p->rest);
 	return pt_cp_end(w, start);
 }
 
@@ -381,14 +361,14 @@ static void bld_auth(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer *w
 	pt_put_u16(w, v->proto.proto);
 	if (v->proto.proto == PT_PPP_CHAP)
 		pt_put_u8(w, v->proto.alg);
-	put_cursor(w, &v->proto.data);
+	pt_put_cursor(w, &v->proto.data);
 }
 
 static void bld_proto(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer *w)
 {
 	(void)d;
 	pt_put_u16(w, v->proto.proto);
-	put_cursor(w, &v->proto.data);
+	pt_put_cursor(w, &v->proto.data);
 }
 
 static void bld_ipcomp(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer *w)
@@ -399,14 +379,14 @@ static void bld_ipcomp(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer 
 		pt_put_u8(w, v->proto.max_slot);
 		pt_put_u8(w, v->proto.comp_slot);
 	}
-	put_cursor(w, &v->proto.data);
+	pt_put_cursor(w, &v->proto.data);
 }
 
 static void bld_tagged(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer *w)
 {
 	(void)d;
 	pt_put_u8(w, v->tagged.tag);
-	put_cursor(w, &v->tagged.data);
+	pt_put_cursor(w, &v->tagged.data);
 }
 
 static void bld_addr(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer *w)
@@ -423,13 +403,13 @@ static void bld_vendor(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer 
 	(void)d;
 	pt_put_bytes(w, v->vendor.oui, 3);
 	pt_put_u8(w, v->vendor.kind);
-	put_cursor(w, &v->vendor.data);
+	pt_put_cursor(w, &v->vendor.data);
 }
 
 static void bld_raw(const pt_cp_optdesc *d, const pt_cp_optval *v, pt_writer *w)
 {
 	(void)d;
-	put_cursor(w, &v->raw);
+	pt_put_cursor(w, &v->raw);
 }
 
 #define NONE dec_none, bld_none

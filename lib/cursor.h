@@ -140,6 +140,28 @@ static inline int pt_sub(pt_cursor *c, size_t n, pt_cursor *sub)
 	return PT_OK;
 }
 
+/* An empty cursor positioned where c is (an absent optional part of a message). */
+static inline pt_cursor pt_cur_empty_at(const pt_cursor *c)
+{
+	pt_cursor e;
+	e.base = c->base;
+	e.p = c->p;
+	e.end = c->p;
+	return e;
+}
+
+/* The value of a hexadecimal digit, or -1. */
+static inline int pt_hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* A bounded writer for builders: errors are sticky, check once at the end. */
 typedef struct pt_writer {
 	uint8_t *base;
@@ -211,6 +233,13 @@ static inline void pt_put_zero(pt_writer *w, size_t n)
 		memset(w->p, 0, n);
 		w->p += n;
 	}
+}
+
+/* Copy what is left of a cursor into a writer (builders re-emitting parsed parts). */
+static inline void pt_put_cursor(pt_writer *w, const pt_cursor *src)
+{
+	if (src->end > src->p)
+		pt_put_bytes(w, src->p, (size_t)(src->end - src->p));
 }
 
 /* Patch a big-endian u16 at an absolute offset already written. */

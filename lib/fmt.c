@@ -54,28 +54,6 @@ void pt_fmt_quoted(const uint8_t *s, size_t n, char *buf, size_t cap)
 	pt_fmt_cat(buf, cap, &used, "\"");
 }
 
-static uint32_t field_value(const pt_ctrl_msg *m, const pt_ctrl_field *f)
-{
-	const uint8_t *p = (const uint8_t *)m + f->moff;
-	uint8_t v8;
-	uint16_t v16;
-	uint32_t v32;
-
-	switch (f->len) {
-	case 1:
-		memcpy(&v8, p, 1);
-		return v8;
-	case 2:
-		memcpy(&v16, p, 2);
-		return v16;
-	case 4:
-		memcpy(&v32, p, 4);
-		return v32;
-	default:
-		return 0;
-	}
-}
-
 static void fmt_field(const pt_ctrl_msg *m, const pt_ctrl_field *f, char *buf, size_t cap, size_t *used)
 {
 	uint32_t v;
@@ -93,13 +71,13 @@ static void fmt_field(const pt_ctrl_msg *m, const pt_ctrl_field *f, char *buf, s
 		return;
 	}
 	case PT_FK_RESERVED:
-		v = field_value(m, f);
+		v = pt_ctrl_field_get(m, f);
 		if (v)
 			pt_fmt_cat(buf, cap, used, " %s=0x%x", f->key, v);
 		return;
 	case PT_FK_ENUM: {
 		const char *name;
-		v = field_value(m, f);
+		v = pt_ctrl_field_get(m, f);
 		name = pt_vs_name(f->vs, v);
 		if (name)
 			pt_fmt_cat(buf, cap, used, " %s=%u(%s)", f->key, v, name);
@@ -110,7 +88,7 @@ static void fmt_field(const pt_ctrl_msg *m, const pt_ctrl_field *f, char *buf, s
 	case PT_FK_BITS: {
 		const pt_vs *b;
 		int first = 1;
-		v = field_value(m, f);
+		v = pt_ctrl_field_get(m, f);
 		pt_fmt_cat(buf, cap, used, " %s=0x%x", f->key, v);
 		for (b = f->vs; b && b->name; b++) {
 			if (v & b->value) {
@@ -123,7 +101,7 @@ static void fmt_field(const pt_ctrl_msg *m, const pt_ctrl_field *f, char *buf, s
 		return;
 	}
 	case PT_FK_UINT:
-		v = field_value(m, f);
+		v = pt_ctrl_field_get(m, f);
 		if (strcmp(f->key, "version") == 0)
 			pt_fmt_cat(buf, cap, used, " %s=%u.%u", f->key, v >> 8, v & 0xff);
 		else

@@ -279,17 +279,6 @@ int pt_mschap2_auth_response(const uint8_t nt_hash[PT_NT_HASH_LEN], const uint8_
 	return PT_OK;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "S=" + 40 hex digits, then the end or a space (RFC 2759 5: "S=<auth_string> M=<message>") */
 static int parse_success(const char *msg, size_t len, uint8_t out[PT_SHA1_LEN])
 {
@@ -301,9 +290,9 @@ static int parse_success(const char *msg, size_t len, uint8_t out[PT_SHA1_LEN])
 	for (int i = 0; i < PT_SHA1_LEN; i++) {
 		if (pt_get_u8(&c, &hi) != PT_OK || pt_get_u8(&c, &lo) != PT_OK)
 			return PT_EINVAL;
-		if (hexval((char)hi) < 0 || hexval((char)lo) < 0)
+		if (pt_hexdigit((char)hi) < 0 || pt_hexdigit((char)lo) < 0)
 			return PT_EINVAL;
-		out[i] = (uint8_t)(hexval((char)hi) << 4 | hexval((char)lo));
+		out[i] = (uint8_t)(pt_hexdigit((char)hi) << 4 | pt_hexdigit((char)lo));
 	}
 	if (pt_get_u8(&c, &sp) == PT_OK && sp != ' ')
 		return PT_EINVAL;
@@ -393,7 +382,7 @@ int pt_cred_from_nt_hash_hex(pt_cred *c, const char *user, const char *hex)
 	if (ul >= sizeof c->user || strlen(hex) != 2 * PT_NT_HASH_LEN)
 		return PT_EINVAL;
 	for (int i = 0; i < PT_NT_HASH_LEN; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = pt_hexdigit(hex[2 * i]), lo = pt_hexdigit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			pt_cred_wipe(c);

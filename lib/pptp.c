@@ -488,7 +488,7 @@ const pt_ctrl_field *pt_ctrl_hdr_fields(size_t *n)
 
 /* ---- member access by field declaration -------------------------------- */
 
-static uint32_t member_get(const pt_ctrl_msg *m, const pt_ctrl_field *f)
+uint32_t pt_ctrl_field_get(const pt_ctrl_msg *m, const pt_ctrl_field *f)
 {
 	const unsigned char *p = (const unsigned char *)m + f->moff;
 	uint8_t v8;
@@ -665,7 +665,7 @@ static void check_field(const pt_ctrl_msg *m, const pt_ctrl_desc *d, const pt_ct
 		check_string(m, d, f, sink, at);
 		return;
 	}
-	v = member_get(m, f);
+	v = pt_ctrl_field_get(m, f);
 	switch ((enum pt_ctrl_fkind)f->kind) {
 	case PT_FK_UINT:
 	case PT_FK_STR:
@@ -696,8 +696,8 @@ static void check_error_code(const pt_ctrl_msg *m, const pt_ctrl_desc *d, const 
 
 	if (d->result_fi < 0 || d->error_fi < 0)
 		return;
-	result = member_get(m, &d->fields[d->result_fi]);
-	error = member_get(m, &d->fields[d->error_fi]);
+	result = pt_ctrl_field_get(m, &d->fields[d->result_fi]);
+	error = pt_ctrl_field_get(m, &d->fields[d->error_fi]);
 	/* RFC 2637 2.2 (and every reply with an Error Code): the Error Code is 0
 	 * unless the Result Code is 2 (General Error); values are in 2.16. */
 	if (result != PT_CTRL_RESULT_GENERAL_ERROR && error != PT_GERR_NONE && pt_vs_name(pt_ctrl_gerr_vs, error))
@@ -785,7 +785,7 @@ static void write_field(pt_writer *w, const pt_ctrl_msg *m, const pt_ctrl_field 
 		pt_put_bytes(w, str_cbytes(m, f), f->len);
 		return;
 	}
-	v = member_get(m, f);
+	v = pt_ctrl_field_get(m, f);
 	switch (f->len) {
 	case 1:
 		pt_put_u8(w, (uint8_t)v);

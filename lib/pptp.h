@@ -299,6 +299,8 @@ typedef struct pt_ctrl_desc {
 const pt_ctrl_desc *pt_ctrl_desc_get(uint16_t type);   /* NULL if not 1..15 */
 const char *pt_ctrl_name(uint16_t type);               /* "Outgoing-Call-Request", "Unknown" */
 const char *pt_ctrl_abbrev(uint16_t type);             /* "OCRQ", "?" */
+/* The value of a 1, 2 or 4-octet field of m, by its declaration (0 for strings). */
+uint32_t pt_ctrl_field_get(const pt_ctrl_msg *m, const pt_ctrl_field *f);
 /* The fields of the common header, as for the bodies (5 entries). */
 const pt_ctrl_field *pt_ctrl_hdr_fields(size_t *n);
 

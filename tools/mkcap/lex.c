@@ -31,17 +31,6 @@ void mk_fatal(const char *fmt, ...)
 	exit(1);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Unquote the string starting at *sp (just past the opening quote) into dst, in place. */
 static char *read_string(mk_line *l, char *base, char **sp, size_t *len)
 {
@@ -65,7 +54,7 @@ static char *read_string(mk_line *l, char *base, char **sp, size_t *len)
 			case '\\': c = '\\'; break;
 			case '"': c = '"'; break;
 			case 'x': {
-				int h = hexval((unsigned char)s[0]), lo = h < 0 ? -1 : hexval((unsigned char)s[1]);
+				int h = pt_hexdigit((unsigned char)s[0]), lo = h < 0 ? -1 : pt_hexdigit((unsigned char)s[1]);
 				if (h < 0 || lo < 0)
 					mk_die(l, (int)(s - base) - 1, "bad \\x escape: two hex digits expected");
 				c = h * 16 + lo;
@@ -360,8 +349,8 @@ size_t mk_hex(const mk_line *l, const mk_tok *t, uint8_t *out, size_t cap)
 			s++;
 			continue;
 		}
-		h = hexval((unsigned char)s[0]);
-		lo = s + 1 < end ? hexval((unsigned char)s[1]) : -1;
+		h = pt_hexdigit((unsigned char)s[0]);
+		lo = s + 1 < end ? pt_hexdigit((unsigned char)s[1]) : -1;
 		if (h < 0 || lo < 0)
 			mk_die(l, t->vcol + (t->quoted ? 1 : 0) + (int)(s - t->val),
 			       "bad hex: pairs of hex digits expected");
