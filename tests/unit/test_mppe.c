@@ -10,77 +10,10 @@
 #include "mschap.h"
 #include "ut.h"
 
-/* ---- vectors/ files: "name = hex" or name = "string", # comments ---- */
-
-#define VEC_MAX 48
-typedef struct vec {
-	char name[64];
-	unsigned char val[256];
-	int len;
-} vec;
-static vec vecs[VEC_MAX];
-static int nvecs;
-
-static int vec_load(const char *rel)
-{
-	size_t n = 0;
-	unsigned char *buf = ut_read_file(ut_path(rel), &n);
-	char *s, *line, *save = NULL;
-
-	nvecs = 0;
-	if (!buf)
-		return -1;
-	s = malloc(n + 1);
-	memcpy(s, buf, n);
-	s[n] = '\0';
-	free(buf);
-	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '='), *v, *e;
-		vec *x;
-
-		if (line[0] == '#' || !eq || nvecs == VEC_MAX)
-			continue;
-		x = &vecs[nvecs];
-		for (e = eq; e > line && e[-1] == ' '; e--)
-			;
-		snprintf(x->name, sizeof x->name, "%.*s", (int)(e - line), line);
-		for (v = eq + 1; *v == ' '; v++)
-			;
-		if (*v == '"') {
-			char *q = strrchr(v + 1, '"');
-			if (!q)
-				continue;
-			x->len = (int)(q - v - 1);
-			memcpy(x->val, v + 1, (size_t)x->len);
-			x->val[x->len] = 0;
-		} else {
-			x->len = ut_hex(v, x->val, sizeof x->val - 1);
-			if (x->len < 0)
-				continue;
-		}
-		nvecs++;
-	}
-	free(s);
-	return nvecs;
-}
-
-static const unsigned char *V(const char *name, int want_len)
-{
-	for (int i = 0; i < nvecs; i++)
-		if (strcmp(vecs[i].name, name) == 0) {
-			if (want_len >= 0 && vecs[i].len != want_len) {
-				fprintf(stderr, "vector %s: length %d, want %d\n", name, vecs[i].len, want_len);
-				return NULL;
-			}
-			return vecs[i].val;
-		}
-	fprintf(stderr, "vector %s missing\n", name);
-	return NULL;
-}
 
 #define EQ(got, name, n)                                              \
 	do {                                                          \
-		const unsigned char *w_ = V(name, (int)(n));          \
+		const unsigned char *w_ = ut_vec(name, (int)(n));          \
 		CU_ASSERT_PTR_NOT_NULL_FATAL(w_);                     \
 		CU_ASSERT(memcmp((got), w_, (n)) == 0);               \
 	} while (0)
@@ -101,19 +34,19 @@ static void test_rfc3079_chap2(void)
 	static const int bits[3] = { 40, 56, 128 };
 	static const char *const names[3] = { "40", "56", "128" };
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc3079-3.5.txt") > 0);
-	CU_ASSERT_EQUAL(pt_nt_password_hash((const char *)V("password", -1), nt), PT_OK);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc3079-3.5.txt") > 0);
+	CU_ASSERT_EQUAL(pt_nt_password_hash((const char *)ut_vec("password", -1), nt), PT_OK);
 	EQ(nt, "password_hash", 16);
 	CU_ASSERT_EQUAL(pt_nt_hash_hash(nt, hh), PT_OK);
 	EQ(hh, "password_hash_hash", 16);
 	{
 		uint8_t ntr[24];
-		CU_ASSERT_EQUAL(pt_mschap2_nt_response(V("authenticator_challenge", 16), V("peer_challenge", 16), "User", 4,
+		CU_ASSERT_EQUAL(pt_mschap2_nt_response(ut_vec("authenticator_challenge", 16), ut_vec("peer_challenge", 16), "User", 4,
 		                                       PT_MSCHAP_USER_STRIP_DOMAIN, nt, ntr),
 		                PT_OK);
 		EQ(ntr, "nt_response", 24);
 	}
-	CU_ASSERT_EQUAL(pt_mppe_chap2_master_key(hh, V("nt_response", 24), mk), PT_OK);
+	CU_ASSERT_EQUAL(pt_mppe_chap2_master_key(hh, ut_vec("nt_response", 24), mk), PT_OK);
 	EQ(mk, "master_key", 16);
 
 	for (int i = 0; i < 3; i++) {
@@ -124,10 +57,10 @@ static void test_rfc3079_chap2(void)
 		CU_ASSERT_EQUAL(pt_mppe_chap2_asym_start_key(mk, k, kl, 1, 1), PT_OK);
 		snprintf(name, sizeof name, "send_start_key_%s", names[i]);
 		EQ(k, name, kl);
-		CU_ASSERT_EQUAL(pt_mppe_chap2_start_keys(nt, V("nt_response", 24), bits[i], 1, s16, r16), PT_OK);
+		CU_ASSERT_EQUAL(pt_mppe_chap2_start_keys(nt, ut_vec("nt_response", 24), bits[i], 1, s16, r16), PT_OK);
 		CU_ASSERT(memcmp(s16, k, kl) == 0);
 		/* the client receives with the server's send key, and sends with the server's receive key */
-		CU_ASSERT_EQUAL(pt_mppe_chap2_start_keys(nt, V("nt_response", 24), bits[i], 0, s2, r2), PT_OK);
+		CU_ASSERT_EQUAL(pt_mppe_chap2_start_keys(nt, ut_vec("nt_response", 24), bits[i], 0, s2, r2), PT_OK);
 		CU_ASSERT(memcmp(r2, s16, kl) == 0);
 		CU_ASSERT(memcmp(s2, r16, kl) == 0);
 		CU_ASSERT(memcmp(s2, r2, kl) != 0);
@@ -139,7 +72,7 @@ static void test_rfc3079_chap2(void)
 		EQ(k, name, kl);
 	}
 	CU_ASSERT_EQUAL(pt_mppe_chap2_asym_start_key(mk, k, 12, 1, 1), PT_EINVAL);
-	CU_ASSERT_EQUAL(pt_mppe_chap2_start_keys(nt, V("nt_response", 24), 64, 1, s16, r16), PT_EINVAL);
+	CU_ASSERT_EQUAL(pt_mppe_chap2_start_keys(nt, ut_vec("nt_response", 24), 64, 1, s16, r16), PT_EINVAL);
 	CU_ASSERT_EQUAL(pt_mppe_initial_session_key(s16, 0, k), PT_EINVAL);
 }
 
@@ -150,7 +83,7 @@ static void test_rfc3079_sample_message(void)
 	static const char *const names[3] = { "sample_encrypted_40", "sample_encrypted_56", "sample_encrypted_128" };
 	static const char *const starts[3] = { "send_start_key_40", "send_start_key_56", "send_start_key_128" };
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc3079-3.5.txt") > 0);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc3079-3.5.txt") > 0);
 	for (int i = 0; i < 3; i++) {
 		pt_mppe_ctx tx, rx;
 		pt_mppe_info info;
@@ -158,12 +91,12 @@ static void test_rfc3079_sample_message(void)
 		pt_writer w = pt_wr(buf, sizeof buf);
 		pt_cursor c;
 		size_t n;
-		const uint8_t *start = V(starts[i], (int)pt_mppe_key_len(bits[i]));
+		const uint8_t *start = ut_vec(starts[i], (int)pt_mppe_key_len(bits[i]));
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(start);
 		CU_ASSERT_EQUAL_FATAL(pt_mppe_init(&tx, start, bits[i], 0), PT_OK);
 		CU_ASSERT_EQUAL_FATAL(pt_mppe_init(&rx, start, bits[i], 0), PT_OK);
-		CU_ASSERT_EQUAL(pt_mppe_encrypt(&tx, 0, V("sample_plaintext", 12), 12, &w, &info), PT_OK);
+		CU_ASSERT_EQUAL(pt_mppe_encrypt(&tx, 0, ut_vec("sample_plaintext", 12), 12, &w, &info), PT_OK);
 		CU_ASSERT_EQUAL(pt_wlen(&w), 14);
 		CU_ASSERT_EQUAL(buf[0], 0x10); /* D set, count 0 */
 		CU_ASSERT_EQUAL(buf[1], 0x00);
@@ -186,8 +119,8 @@ static void test_rfc3079_chap1(void)
 {
 	uint8_t lm[16], st[16], k[16], nt[16], hh[16];
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc3079-2.5.txt") > 0);
-	CU_ASSERT_EQUAL(pt_lm_password_hash((const char *)V("password", -1), lm), PT_OK);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc3079-2.5.txt") > 0);
+	CU_ASSERT_EQUAL(pt_lm_password_hash((const char *)ut_vec("password", -1), lm), PT_OK);
 	EQ(lm, "lm_password_hash", 16);
 	pt_mppe_chap1_start_key_lm(lm, st);
 	CU_ASSERT_EQUAL(pt_mppe_get_new_key(st, st, 8, k), PT_OK);
@@ -197,14 +130,14 @@ static void test_rfc3079_chap1(void)
 	CU_ASSERT_EQUAL(pt_mppe_initial_session_key(st, 56, k), PT_OK);
 	EQ(k, "session_key_56", 8);
 
-	CU_ASSERT_EQUAL(pt_nt_password_hash((const char *)V("password", -1), nt), PT_OK);
+	CU_ASSERT_EQUAL(pt_nt_password_hash((const char *)ut_vec("password", -1), nt), PT_OK);
 	EQ(nt, "password_hash", 16);
 	CU_ASSERT_EQUAL(pt_nt_hash_hash(nt, hh), PT_OK);
 	EQ(hh, "password_hash_hash", 16);
-	CU_ASSERT_EQUAL(pt_mppe_chap1_start_key_nt(hh, V("challenge", 8), st), PT_OK);
+	CU_ASSERT_EQUAL(pt_mppe_chap1_start_key_nt(hh, ut_vec("challenge", 8), st), PT_OK);
 	EQ(st, "initial_session_key", 16);
 	/* the RFC's Step 3 value is a typo: it is not what SHA-1 gives */
-	CU_ASSERT(memcmp(st, V("initial_session_key_as_printed_step3", 16), 16) != 0);
+	CU_ASSERT(memcmp(st, ut_vec("initial_session_key_as_printed_step3", 16), 16) != 0);
 	CU_ASSERT_EQUAL(pt_mppe_initial_session_key(st, 128, k), PT_OK);
 	EQ(k, "current_session_key", 16);
 }

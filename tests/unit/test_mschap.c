@@ -8,77 +8,10 @@
 #include "mschap.h"
 #include "ut.h"
 
-/* ---- vectors/ files: "name = hex" or name = "string", # comments ---- */
-
-#define VEC_MAX 48
-typedef struct vec {
-	char name[64];
-	unsigned char val[256];
-	int len;
-} vec;
-static vec vecs[VEC_MAX];
-static int nvecs;
-
-static int vec_load(const char *rel)
-{
-	size_t n = 0;
-	unsigned char *buf = ut_read_file(ut_path(rel), &n);
-	char *s, *line, *save = NULL;
-
-	nvecs = 0;
-	if (!buf)
-		return -1;
-	s = malloc(n + 1);
-	memcpy(s, buf, n);
-	s[n] = '\0';
-	free(buf);
-	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '='), *v, *e;
-		vec *x;
-
-		if (line[0] == '#' || !eq || nvecs == VEC_MAX)
-			continue;
-		x = &vecs[nvecs];
-		for (e = eq; e > line && e[-1] == ' '; e--)
-			;
-		snprintf(x->name, sizeof x->name, "%.*s", (int)(e - line), line);
-		for (v = eq + 1; *v == ' '; v++)
-			;
-		if (*v == '"') {
-			char *q = strrchr(v + 1, '"');
-			if (!q)
-				continue;
-			x->len = (int)(q - v - 1);
-			memcpy(x->val, v + 1, (size_t)x->len);
-			x->val[x->len] = 0;
-		} else {
-			x->len = ut_hex(v, x->val, sizeof x->val - 1);
-			if (x->len < 0)
-				continue;
-		}
-		nvecs++;
-	}
-	free(s);
-	return nvecs;
-}
-
-static const unsigned char *V(const char *name, int want_len)
-{
-	for (int i = 0; i < nvecs; i++)
-		if (strcmp(vecs[i].name, name) == 0) {
-			if (want_len >= 0 && vecs[i].len != want_len) {
-				fprintf(stderr, "vector %s: length %d, want %d\n", name, vecs[i].len, want_len);
-				return NULL;
-			}
-			return vecs[i].val;
-		}
-	fprintf(stderr, "vector %s missing\n", name);
-	return NULL;
-}
 
 static const char *S(const char *name)
 {
-	return (const char *)V(name, -1);
+	return (const char *)ut_vec(name, -1);
 }
 
 static void hexin(const char *h, uint8_t *out, int n)
@@ -245,9 +178,9 @@ static void test_lm_hash(void)
 {
 	uint8_t h[16], h2[16], w[16];
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc3079-2.5.txt") > 0);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc3079-2.5.txt") > 0);
 	CU_ASSERT_EQUAL(pt_lm_password_hash(S("password"), h), PT_OK);
-	CU_ASSERT(memcmp(h, V("lm_password_hash", 16), 16) == 0);
+	CU_ASSERT(memcmp(h, ut_vec("lm_password_hash", 16), 16) == 0);
 	/* case-insensitive */
 	CU_ASSERT_EQUAL(pt_lm_password_hash("CLIENTPASS", h2), PT_OK);
 	CU_ASSERT(memcmp(h, h2, 16) == 0);
@@ -269,27 +202,27 @@ static void test_rfc2433(void)
 {
 	uint8_t h[16], r[24], k8[8];
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc2433-B.txt") > 0);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2433-B.txt") > 0);
 	CU_ASSERT_EQUAL(pt_nt_password_hash(S("password"), h), PT_OK);
-	CU_ASSERT(memcmp(h, V("nt_password_hash", 16), 16) == 0);
+	CU_ASSERT(memcmp(h, ut_vec("nt_password_hash", 16), 16) == 0);
 	{
 		uint8_t uni[16];
 		size_t n;
 		CU_ASSERT_EQUAL(pt_utf8_to_utf16le(S("password"), 4, uni, sizeof uni, &n), PT_OK);
 		CU_ASSERT_EQUAL(n, 8);
-		CU_ASSERT(memcmp(uni, V("password_unicode", 8), 8) == 0);
+		CU_ASSERT(memcmp(uni, ut_vec("password_unicode", 8), 8) == 0);
 	}
-	CU_ASSERT_EQUAL(pt_mschap1_nt_response(V("challenge", 8), h, r), PT_OK);
-	CU_ASSERT(memcmp(r, V("nt_challenge_response", 24), 24) == 0);
-	CU_ASSERT_EQUAL(pt_challenge_response(V("challenge", 8), h, r), PT_OK);
-	CU_ASSERT(memcmp(r, V("nt_challenge_response", 24), 24) == 0);
+	CU_ASSERT_EQUAL(pt_mschap1_nt_response(ut_vec("challenge", 8), h, r), PT_OK);
+	CU_ASSERT(memcmp(r, ut_vec("nt_challenge_response", 24), 24) == 0);
+	CU_ASSERT_EQUAL(pt_challenge_response(ut_vec("challenge", 8), h, r), PT_OK);
+	CU_ASSERT(memcmp(r, ut_vec("nt_challenge_response", 24), 24) == 0);
 	/* B.3 */
-	CU_ASSERT(memcmp(h, V("des_raw_key_1", 7), 7) == 0);
-	CU_ASSERT(memcmp(h + 7, V("des_raw_key_2", 7), 7) == 0);
+	CU_ASSERT(memcmp(h, ut_vec("des_raw_key_1", 7), 7) == 0);
+	CU_ASSERT(memcmp(h + 7, ut_vec("des_raw_key_2", 7), 7) == 0);
 	pt_des_key_expand(h, k8);
-	CU_ASSERT(memcmp(k8, V("des_key_1", 8), 8) == 0);
+	CU_ASSERT(memcmp(k8, ut_vec("des_key_1", 8), 8) == 0);
 	pt_des_key_expand(h + 7, k8);
-	CU_ASSERT(memcmp(k8, V("des_key_2", 8), 8) == 0);
+	CU_ASSERT(memcmp(k8, ut_vec("des_key_2", 8), 8) == 0);
 }
 
 /* ---- MS-CHAPv2 ---- */
@@ -301,40 +234,40 @@ static void test_rfc2759(void)
 	uint8_t h[16], hh[16], ch[8], r[24];
 	char s[PT_MSCHAP2_AUTHRESP_LEN + 1];
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
-	auth = V("authenticator_challenge", 16);
-	peer = V("peer_challenge", 16);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2759-9.2.txt") > 0);
+	auth = ut_vec("authenticator_challenge", 16);
+	peer = ut_vec("peer_challenge", 16);
 	user = S("user_name");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(auth);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(peer);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(user);
-	CU_ASSERT(memcmp(user, V("user_name_octets", 4), 4) == 0);
+	CU_ASSERT(memcmp(user, ut_vec("user_name_octets", 4), 4) == 0);
 	{
 		uint8_t uni[64];
 		size_t n;
 		CU_ASSERT_EQUAL(pt_utf8_to_utf16le(S("password"), strlen(S("password")), uni, sizeof uni, &n), PT_OK);
 		CU_ASSERT_EQUAL(n, 20);
-		CU_ASSERT(memcmp(uni, V("password_unicode", 20), 20) == 0);
+		CU_ASSERT(memcmp(uni, ut_vec("password_unicode", 20), 20) == 0);
 	}
 	CU_ASSERT_EQUAL(pt_nt_password_hash(S("password"), h), PT_OK);
-	CU_ASSERT(memcmp(h, V("password_hash", 16), 16) == 0);
+	CU_ASSERT(memcmp(h, ut_vec("password_hash", 16), 16) == 0);
 	CU_ASSERT_EQUAL(pt_nt_hash_hash(h, hh), PT_OK);
-	CU_ASSERT(memcmp(hh, V("password_hash_hash", 16), 16) == 0);
+	CU_ASSERT(memcmp(hh, ut_vec("password_hash_hash", 16), 16) == 0);
 	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, user, 4, PT_MSCHAP_USER_STRIP_DOMAIN, ch), PT_OK);
-	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) == 0);
+	CU_ASSERT(memcmp(ch, ut_vec("challenge", 8), 8) == 0);
 	CU_ASSERT_EQUAL(pt_mschap2_nt_response(auth, peer, user, 4, PT_MSCHAP_USER_AS_SENT, h, r), PT_OK);
-	CU_ASSERT(memcmp(r, V("nt_response", 24), 24) == 0);
+	CU_ASSERT(memcmp(r, ut_vec("nt_response", 24), 24) == 0);
 	CU_ASSERT_EQUAL(pt_mschap2_auth_response(h, r, peer, auth, user, 4, PT_MSCHAP_USER_STRIP_DOMAIN, s), PT_OK);
 	CU_ASSERT_STRING_EQUAL(s, S("authenticator_response"));
 	CU_ASSERT_EQUAL(strlen(s), PT_MSCHAP2_AUTHRESP_LEN);
 
 	/* domain handling: RFC 2759 4 strips "DOMAIN\" */
 	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_STRIP_DOMAIN, ch), PT_OK);
-	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) == 0);
+	CU_ASSERT(memcmp(ch, ut_vec("challenge", 8), 8) == 0);
 	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "A\\B\\User", 8, PT_MSCHAP_USER_STRIP_DOMAIN, ch), PT_OK);
-	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) == 0);
+	CU_ASSERT(memcmp(ch, ut_vec("challenge", 8), 8) == 0);
 	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_AS_SENT, ch), PT_OK);
-	CU_ASSERT(memcmp(ch, V("challenge", 8), 8) != 0);
+	CU_ASSERT(memcmp(ch, ut_vec("challenge", 8), 8) != 0);
 	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "User", 4, PT_MSCHAP_USER_AUTO, ch), PT_EINVAL);
 	/* empty user name and 256/257 octets */
 	CU_ASSERT_EQUAL(pt_mschap2_challenge_hash(peer, auth, "", 0, PT_MSCHAP_USER_AS_SENT, ch), PT_OK);
@@ -353,10 +286,10 @@ static void test_auth_response_check(void)
 	char m[128];
 	const char *good;
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
-	auth = V("authenticator_challenge", 16);
-	peer = V("peer_challenge", 16);
-	r = V("nt_response", 24);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2759-9.2.txt") > 0);
+	auth = ut_vec("authenticator_challenge", 16);
+	peer = ut_vec("peer_challenge", 16);
+	r = ut_vec("nt_response", 24);
 	good = S("authenticator_response");
 	CU_ASSERT_EQUAL(pt_nt_password_hash(S("password"), h), PT_OK);
 
@@ -417,8 +350,8 @@ static void test_cred_setup(void)
 	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "User", "clientPass"), PT_OK);
 	CU_ASSERT_STRING_EQUAL(c.user, "User");
 	CU_ASSERT(c.has_password && c.has_nt_hash && c.has_lm_hash);
-	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
-	CU_ASSERT(memcmp(c.nt_hash, V("password_hash", 16), 16) == 0);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2759-9.2.txt") > 0);
+	CU_ASSERT(memcmp(c.nt_hash, ut_vec("password_hash", 16), 16) == 0);
 	pt_cred_wipe(&c);
 	for (size_t i = 0; i < sizeof c; i++)
 		CU_ASSERT_EQUAL_FATAL(((uint8_t *)&c)[i], 0);
@@ -443,7 +376,7 @@ static void test_cred_setup(void)
 
 	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989ae"), PT_OK);
 	CU_ASSERT(c.has_nt_hash && !c.has_password && !c.has_lm_hash);
-	CU_ASSERT(memcmp(c.nt_hash, V("password_hash", 16), 16) == 0);
+	CU_ASSERT(memcmp(c.nt_hash, ut_vec("password_hash", 16), 16) == 0);
 	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989a"), PT_EINVAL);
 	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989aee"), PT_EINVAL);
 	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989ag"), PT_EINVAL);
@@ -481,11 +414,11 @@ static void test_cred_verify_mschap1(void)
 	uint8_t lm[24], nt[24];
 	const uint8_t *chal;
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc2433-B.txt") > 0);
-	chal = V("challenge", 8);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2433-B.txt") > 0);
+	chal = ut_vec("challenge", 8);
 	CU_ASSERT_EQUAL(pt_cred_from_password(&c, "u", "MyPw"), PT_OK);
-	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, V("nt_challenge_response", 24), 1), PT_OK);
-	memcpy(nt, V("nt_challenge_response", 24), 24);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, ut_vec("nt_challenge_response", 24), 1), PT_OK);
+	memcpy(nt, ut_vec("nt_challenge_response", 24), 24);
 	nt[23] ^= 0x80;
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, nt, 1), PT_AUTH_MISMATCH);
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&c, chal, NULL, NULL, 1), PT_EINVAL);
@@ -499,7 +432,7 @@ static void test_cred_verify_mschap1(void)
 	CU_ASSERT_EQUAL(pt_cred_from_password(&longpw, "u", "fifteen-chars!!"), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&longpw, chal, lm, NULL, 0), PT_EUNSUP);
 	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "u", "FC156AF7EDCD6C0EDDE3337D427F4EAC"), PT_OK);
-	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, NULL, V("nt_challenge_response", 24), 1), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, NULL, ut_vec("nt_challenge_response", 24), 1), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, lm, NULL, 0), PT_EUNSUP);
 	pt_cred_wipe(&c);
 	pt_cred_wipe(&longpw);
@@ -515,10 +448,10 @@ static void test_cred_verify_mschap2(void)
 	char dom_s[PT_MSCHAP2_AUTHRESP_LEN + 1];
 	int mode = -1;
 
-	CU_ASSERT_FATAL(vec_load("vectors/rfc2759-9.2.txt") > 0);
-	auth = V("authenticator_challenge", 16);
-	peer = V("peer_challenge", 16);
-	r = V("nt_response", 24);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2759-9.2.txt") > 0);
+	auth = ut_vec("authenticator_challenge", 16);
+	peer = ut_vec("peer_challenge", 16);
+	r = ut_vec("nt_response", 24);
 	good = S("authenticator_response");
 	CU_ASSERT_EQUAL(pt_cred_from_password(&pw, "User", "clientPass"), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "User", "44EBBA8D5312B8D611474411F56989AE"), PT_OK);

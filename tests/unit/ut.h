@@ -18,6 +18,11 @@ unsigned char *ut_read_file(const char *path, size_t *len);
 /* Parse hex (whitespace allowed) into out; returns bytes written or -1. */
 int ut_hex(const char *hex, unsigned char *out, size_t cap);
 
+/* vectors/ files: lines "name = hex" or name = "string", # comments.  ut_vec_load returns how many
+ * values it read (-1 if the file is missing); ut_vec finds one, checking its length when want_len >= 0. */
+int ut_vec_load(const char *rel);
+const unsigned char *ut_vec(const char *name, int want_len);
+
 #define UT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
 #endif

@@ -71,6 +71,78 @@ int ut_hex(const char *hex, unsigned char *out, size_t cap)
 	return hi < 0 ? (int)n : -1;
 }
 
+/* ---- vectors/ files ---- */
+
+#define VEC_MAX 64
+typedef struct vec {
+	char name[64];
+	unsigned char val[256];
+	int len;
+} vec;
+static vec vecs[VEC_MAX];
+static int nvecs;
+
+int ut_vec_load(const char *rel)
+{
+	size_t n = 0;
+	unsigned char *buf = ut_read_file(ut_path(rel), &n);
+	char *s, *line, *save = NULL;
+
+	nvecs = 0;
+	if (!buf)
+		return -1;
+	s = malloc(n + 1);
+	if (!s) {
+		free(buf);
+		return -1;
+	}
+	memcpy(s, buf, n);
+	s[n] = '\0';
+	free(buf);
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '='), *v, *e;
+		vec *x;
+
+		if (line[0] == '#' || !eq || nvecs == VEC_MAX)
+			continue;
+		x = &vecs[nvecs];
+		for (e = eq; e > line && e[-1] == ' '; e--)
+			;
+		snprintf(x->name, sizeof x->name, "%.*s", (int)(e - line), line);
+		for (v = eq + 1; *v == ' '; v++)
+			;
+		if (*v == '"') {
+			char *q = strrchr(v + 1, '"');
+			if (!q)
+				continue;
+			x->len = (int)(q - v - 1);
+			memcpy(x->val, v + 1, (size_t)x->len);
+			x->val[x->len] = 0;
+		} else {
+			x->len = ut_hex(v, x->val, sizeof x->val - 1);
+			if (x->len < 0)
+				continue;
+		}
+		nvecs++;
+	}
+	free(s);
+	return nvecs;
+}
+
+const unsigned char *ut_vec(const char *name, int want_len)
+{
+	for (int i = 0; i < nvecs; i++)
+		if (strcmp(vecs[i].name, name) == 0) {
+			if (want_len >= 0 && vecs[i].len != want_len) {
+				fprintf(stderr, "vector %s: length %d, want %d\n", name, vecs[i].len, want_len);
+				return NULL;
+			}
+			return vecs[i].val;
+		}
+	fprintf(stderr, "vector %s missing\n", name);
+	return NULL;
+}
+
 int main(void)
 {
 	unsigned run, failed;
