@@ -36,7 +36,7 @@ void pa_usage(FILE *f)
 	      "  --show-keys             print derived keys (secrets: explicit opt-in)\n"
 	      "Limits (memory follows them)\n"
 	      "  --max-conns N           control connections modelled (default 4096)\n"
-	      "  --max-calls N           calls modelled (default 65536)\n"
+	      "  --max-calls N           calls modelled (default 16384, about 7 KiB each)\n"
 	      "  --max-tcp-conns N       TCP connections reassembled at once (default 1024)\n"
 	      "  -h, --help, --version\n"
 	      "Exit status: 0 no finding at/above --fail-on, 1 there are, 2 usage or input error.\n",

@@ -8,7 +8,7 @@
 #include "tunnel_int.h"
 
 #define DEFAULT_MAX_CONNS 4096
-#define DEFAULT_MAX_CALLS 65536
+#define DEFAULT_MAX_CALLS 16384   /* about 7 KiB each: about 110 MiB at most */
 #define HASH_BITS 12
 #define HASH_SIZE (1u << HASH_BITS)
 #define MAX_ORPHANS 64

@@ -114,7 +114,7 @@ typedef struct pt_tunnel_hooks {
 
 typedef struct pt_tunnel_cfg {
 	size_t max_conns;              /* 0 = default 4096 */
-	size_t max_calls;              /* 0 = default 65536 */
+	size_t max_calls;              /* 0 = default 16384 */
 	const struct pt_cred *creds;   /* credentials for verification/decryption (may be NULL) */
 	size_t ncreds;
 } pt_tunnel_cfg;
