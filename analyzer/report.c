@@ -239,6 +239,9 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 			   " fragments), %" PRIu64 " IPv6, %" PRIu64 " other, %" PRIu64 " bytes\n",
 			d == PT_DIR_PNS ? "PNS>PAC" : "PAC>PNS", s->ipv4, s->icmp, s->tcp, s->udp, s->fragments, s->ipv6,
 			s->other, s->bytes);
+		if (s->has_addr)
+			fprintf(f, "               first IPv4 %u.%u.%u.%u > %u.%u.%u.%u\n", s->src[0], s->src[1], s->src[2], s->src[3],
+				s->dst[0], s->dst[1], s->dst[2], s->dst[3]);
 	}
 	fprintf(f, "    findings   %u errors, %u warnings, %u info\n", k->findings[PT_SEV_ERROR], k->findings[PT_SEV_WARNING],
 		k->findings[PT_SEV_INFO]);
@@ -457,6 +460,20 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 		pa_json_uint(&j, "decrypt_failed", k->d[0].decrypt_failed + k->d[1].decrypt_failed);
 		pa_json_bool(&j, "ipcp_opened", x->ppp.cp[PT_CPK_IPCP].ever_opened);
 		pa_json_uint(&j, "inner_ipv4", x->inner[0].ipv4 + x->inner[1].ipv4);
+		for (int d = 0; d < 2; d++) {
+			const pt_inner_stats *is = &x->inner[d];
+			char in[400], key[16];
+			snprintf(key, sizeof key, "inner_%s", d ? "pac" : "pns");
+			snprintf(in, sizeof in,
+				 "{\"ipv4\":%" PRIu64 ",\"ipv6\":%" PRIu64 ",\"other\":%" PRIu64 ",\"icmp\":%" PRIu64
+				 ",\"tcp\":%" PRIu64 ",\"udp\":%" PRIu64 ",\"fragments\":%" PRIu64 ",\"bytes\":%" PRIu64,
+				 is->ipv4, is->ipv6, is->other, is->icmp, is->tcp, is->udp, is->fragments, is->bytes);
+			if (is->has_addr)
+				snprintf(in + strlen(in), sizeof in - strlen(in), ",\"src\":\"%u.%u.%u.%u\",\"dst\":\"%u.%u.%u.%u\"",
+					 is->src[0], is->src[1], is->src[2], is->src[3], is->dst[0], is->dst[1], is->dst[2], is->dst[3]);
+			snprintf(in + strlen(in), sizeof in - strlen(in), "}");
+			pa_json_raw(&j, key, in);
+		}
 		pa_json_uint(&j, "inner_ipv6", x->inner[0].ipv6 + x->inner[1].ipv6);
 		pa_json_uint(&j, "errors", k->findings[PT_SEV_ERROR]);
 		pa_json_uint(&j, "warnings", k->findings[PT_SEV_WARNING]);
