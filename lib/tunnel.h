@@ -199,6 +199,7 @@ struct pt_call_ext {
 	pt_inner_stats inner[2];        /* per sender */
 	uint64_t clear_data[2];         /* IP frames in clear on the link */
 	uint64_t oversize[2];           /* data frames above the receiver's MRU */
+	uint64_t oversize_pkt[2];       /* the first of them */
 	/* termination */
 	int8_t term_dir;                /* -1 none */
 	uint64_t term_pkt;

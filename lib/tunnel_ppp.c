@@ -326,8 +326,8 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 		s->other++;
 	}
 	/* RFC 1661 6.1: the receiver's MRU bounds the Information field */
-	if (rx->mru && len > rx->mru)
-		x->oversize[dir]++;
+	if (rx->mru && len > rx->mru && !x->oversize[dir]++)
+		x->oversize_pkt[dir] = at->pkt;
 	if (t->hooks.on_inner)
 		t->hooks.on_inner(t->hooks.user, at, proto, p, len);
 }

@@ -304,6 +304,26 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			     sa->n_conf_req);
 			return;
 		}
+		/* the option Nak'd most, by either side */
+		{
+			int best = -1, bd = 0, bn = 0;
+			for (int d = 0; d < 2; d++)
+				for (int i = 0; i < PT_PPPOBS_NAK_TRACK; i++) {
+					const pt_pppobs_nak *nk = &o->cp[PT_CPK_LCP].side[d].naks[i];
+					if (nk->count > bn) {
+						bn = nk->count;
+						best = nk->type;
+						bd = d;
+					}
+				}
+			if (best >= 0 && bn >= 3) {
+				vset(v, PT_V_LCP_FAILED,
+				     "the two ends insist on incompatible values of this option: align it on both peers (pppd: mru, auth options; Windows: the VPN's authentication settings)",
+				     "LCP never converged: the %s's %s was Nak'd %d times (the PNS sent %u Configure-Requests, the PAC %u)",
+				     side(bd), pt_cp_opt_name(PT_CPK_LCP, (uint8_t)best), bn, sp->n_conf_req, sa->n_conf_req);
+				return;
+			}
+		}
 		vset(v, PT_V_LCP_FAILED,
 		     pt_rule_seen(k->rules_seen, PT_R_PPP_CP_NAK_LOOP)
 			     ? "the two ends insist on incompatible LCP options: align the MRU/authentication settings of both peers"
@@ -350,7 +370,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			evidence(v, x->auth_pkt[a]);
 			rule(v, k->rules_seen, PT_R_AUTH_MSCHAPV2_AUTHENTICATOR_MISMATCH);
 			vset(v, PT_V_AUTH_FORGED, "do not trust this server: it is not the one holding the account, or it is an impostor",
-			     "the %s's MS-CHAPv2 Success does not prove that it knows the password of \"%s\": a forged or foreign server",
+			     "the MS-CHAPv2 Success from the %s does not prove that it knows the password of \"%s\": a forged or foreign server",
 			     side(a), x->user[a]);
 			return;
 		}
@@ -506,6 +526,7 @@ data:
 	/* 9. sizes */
 	if (x->oversize[0] || x->oversize[1]) {
 		int d = x->oversize[0] ? 0 : 1;
+		evidence(v, x->oversize_pkt[d]);
 		rule(v, k->rules_seen, PT_R_PPP_MRU_EXCEEDED);
 		vset(v, PT_V_MTU,
 		     "lower the MTU of the tunnel interface (pppd: mtu 1400 or less) or raise the peer's MRU so that they match",
@@ -580,6 +601,7 @@ int pt_verdict_conn(const pt_tunnel *t, const pt_conn *c, pt_verdict *v)
 			evidence(v, c->refuse_pkt);
 			vset(v, PT_V_CTRL_REFUSED,
 			     c->fsm.result == 5 ? "use a client that speaks PPTP version 1"
+			     : c->fsm.result == 2 && c->fsm.error == PT_GERR_NO_RESOURCE ? "the server is out of resources: raise its connection limit or wait for sessions to end"
 			     : c->fsm.result == 4 ? "the server does not accept control connections from this address: check its access rules"
 						  : "see the server's log for the reason",
 			     "the server refused the control connection: Start-Control-Connection-Reply %s",

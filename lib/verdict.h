@@ -47,7 +47,7 @@ typedef struct pt_verdict {
 	int ok;                        /* the tunnel worked */
 	char text[320];                /* "the tunnel failed because ..." */
 	char advice[320];              /* one line of advice */
-	char teardown[200];            /* how it ended, by whom and why ("" if it did not end) */
+	char teardown[320];            /* how it ended, by whom and why ("" if it did not end) */
 	uint64_t evidence[PT_VERDICT_MAX_EVIDENCE];   /* packet numbers */
 	size_t nevidence;
 	int rules[PT_VERDICT_MAX_RULES];              /* rule ids behind it */
