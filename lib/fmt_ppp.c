@@ -6,6 +6,7 @@
 #include "cp.h"
 #include "cursor.h"
 #include "fmt.h"
+#include "ip.h"
 #include "ppp.h"
 
 static void fmt_opt(int kind, const pt_cp_opt *o, char *buf, size_t cap, size_t *used)
@@ -195,24 +196,25 @@ void pt_fmt_inner_ip(const uint8_t *p, size_t len, char *buf, size_t cap)
 	size_t used = 0;
 	static const pt_vs l4[] = { { 1, "ICMP" }, { 6, "TCP" }, { 17, "UDP" }, { 58, "ICMPv6" }, { 47, "GRE" }, { 0, NULL } };
 
+	pt_cursor c = pt_cur(p, len);
+	pt_ip ip;
+	char s[PT_IP_ADDRSTRLEN], d[PT_IP_ADDRSTRLEN];
+	uint16_t sport, dport;
+	uint8_t type;
+
 	buf[0] = 0;
-	if (len >= 20 && (p[0] >> 4) == 4) {
-		unsigned ihl = (p[0] & 15u) * 4, tot = (unsigned)(p[2] << 8 | p[3]);
-		unsigned off = (unsigned)((p[6] & 0x1f) << 8 | p[7]) * 8;
-		pt_fmt_cat(buf, cap, &used, "%u.%u.%u.%u > %u.%u.%u.%u %s len=%u", p[12], p[13], p[14], p[15], p[16], p[17],
-			   p[18], p[19], pt_vs_name_or(l4, p[9], "proto?"), tot);
-		if ((p[6] & 0x20) || off)
-			pt_fmt_cat(buf, cap, &used, " frag=%u%s", off, (p[6] & 0x20) ? "+" : "");
-		else if (p[9] == 1 && ihl >= 20 && len >= ihl + 1)
-			pt_fmt_cat(buf, cap, &used, " type=%u", p[ihl]);
-		else if ((p[9] == 6 || p[9] == 17) && ihl >= 20 && len >= ihl + 4)
-			pt_fmt_cat(buf, cap, &used, " %u > %u", (unsigned)(p[ihl] << 8 | p[ihl + 1]),
-				   (unsigned)(p[ihl + 2] << 8 | p[ihl + 3]));
-	} else if (len >= 40 && (p[0] >> 4) == 6) {
-		pt_fmt_cat(buf, cap, &used, "IPv6 %s len=%u", pt_vs_name_or(l4, p[6], "next?"), (unsigned)(p[4] << 8 | p[5]) + 40);
-	} else {
+	if (pt_ip_parse(&c, &ip, NULL, NULL) != PT_OK) {
 		pt_fmt_cat(buf, cap, &used, "not IP (%zu octets)", len);
+		return;
 	}
+	pt_fmt_cat(buf, cap, &used, "%s%s > %s %s len=%u", ip.version == 6 ? "IPv6 " : "", pt_ip_addr_str(ip.src, s, sizeof s),
+		   pt_ip_addr_str(ip.dst, d, sizeof d), pt_vs_name_or(l4, ip.proto, "proto?"), (unsigned)ip.total_len);
+	if (ip.is_fragment)
+		pt_fmt_cat(buf, cap, &used, " frag=%u%s", (unsigned)ip.frag_off, ip.frag_mf ? "+" : "");
+	else if ((ip.proto == 1 || ip.proto == 58) && pt_peek_u8(&c, 0, &type) == PT_OK)
+		pt_fmt_cat(buf, cap, &used, " type=%u", type);
+	else if ((ip.proto == 6 || ip.proto == 17) && pt_peek_u16(&c, 0, &sport) == PT_OK && pt_peek_u16(&c, 2, &dport) == PT_OK)
+		pt_fmt_cat(buf, cap, &used, " %u > %u", sport, dport);
 }
 
 void pt_fmt_ppp(const uint8_t *frame, size_t len, uint8_t chap_alg, char *buf, size_t cap)

@@ -375,8 +375,7 @@ static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p,
 	int role, rc;
 	uint16_t type = 0;
 
-	if (len >= 10)
-		type = (uint16_t)(p[8] << 8 | p[9]);
+	(void)pt_peek_u16(&cur, 8, &type); /* Control Message Type, if there */
 	learn_role(c, tcpdir, type);
 	role = tcpdir_role(c, tcpdir);
 	w = conn_where(c, at, role);
@@ -403,15 +402,27 @@ static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p,
 }
 
 /* Find the next plausible message start: Length(2) Type(2) Magic(4). */
+/* Is there a message header at offset i of c: the magic cookie at i + 4, a possible Length at i? */
+static int header_at(const pt_cursor *c, size_t i, int need_length)
+{
+	uint16_t hi, lo, l;
+
+	if (pt_peek_u16(c, i + 4, &hi) != PT_OK || pt_peek_u16(c, i + 6, &lo) != PT_OK ||
+	    ((uint32_t)hi << 16 | lo) != PT_PPTP_MAGIC)
+		return 0;
+	if (!need_length)
+		return 1;
+	return pt_peek_u16(c, i, &l) == PT_OK && l >= PT_PPTP_HDR_LEN && l <= PT_PPTP_MAX_LEN;
+}
+
+/* Find the next plausible message start: Length(2) Type(2) Magic(4). */
 static size_t find_magic(const uint8_t *p, size_t len)
 {
-	for (size_t i = 0; i + 8 <= len; i++) {
-		if (p[i + 4] == 0x1a && p[i + 5] == 0x2b && p[i + 6] == 0x3c && p[i + 7] == 0x4d) {
-			size_t l = (size_t)(p[i] << 8 | p[i + 1]);
-			if (l >= PT_PPTP_HDR_LEN && l <= PT_PPTP_MAX_LEN)
-				return i;
-		}
-	}
+	pt_cursor c = pt_cur(p, len);
+
+	for (size_t i = 0; i + 8 <= len; i++)
+		if (header_at(&c, i, 1))
+			return i;
 	return len >= 7 ? len - 7 : 0; /* keep a tail that may hold the start of a cookie */
 }
 
@@ -454,14 +465,16 @@ size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *
 			break;
 		if (rc != PT_OK) {
 			pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
-			if (left >= 8 && p[4] == 0x1a && p[5] == 0x2b && p[6] == 0x3c && p[7] == 0x4d)
+			uint16_t l = 0;
+			(void)pt_peek_u16(&cur, 0, &l);
+			if (header_at(&cur, 0, 0))
 				/* a message header with an impossible Length (RFC 2637 2) */
 				pt_report(&t->sink, PT_R_CTRL_BAD_LENGTH, &w,
 					  "Length %u cannot frame a message (%u..%u); resynchronising",
-					  (unsigned)(p[0] << 8 | p[1]), PT_PPTP_HDR_LEN, PT_PPTP_MAX_LEN);
+					  (unsigned)l, PT_PPTP_HDR_LEN, PT_PPTP_MAX_LEN);
 			else
 				pt_report(&t->sink, PT_R_STREAM_GARBAGE, &w, "Length %u cannot start a message; resynchronising",
-					  (unsigned)(p[0] << 8 | p[1]));
+					  (unsigned)l);
 			c->synced[tcpdir] = 0;
 			used += 1;
 			continue;

@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "cursor.h"
 #include "fmt.h"
+#include "ip.h"
 #include "mppc.h"
 #include "mppe.h"
 #include "mschap.h"
@@ -59,11 +60,14 @@ void pt_tunnel_call_ext_free(pt_call *k)
 	k->ext = NULL;
 }
 
-static void printable(const uint8_t *p, size_t n, char *out, size_t cap)
+/* Text off the wire for a report: printable ASCII kept, anything else as '?'. */
+static void printable(pt_cursor c, char *out, size_t cap)
 {
 	size_t j = 0;
-	for (size_t i = 0; i < n && j + 1 < cap; i++)
-		out[j++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
+	uint8_t b;
+
+	while (j + 1 < cap && pt_get_u8(&c, &b) == PT_OK)
+		out[j++] = (b >= 0x20 && b < 0x7f) ? (char)b : '?';
 	out[j] = 0;
 }
 
@@ -105,9 +109,9 @@ static void check_response(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth
 	const pt_cred *c;
 
 	if (m->proto == PT_PPP_PAP)
-		printable(m->peer_id.p, pt_left(&m->peer_id), x->user[a], sizeof x->user[a]);
+		printable(m->peer_id, x->user[a], sizeof x->user[a]);
 	else
-		printable(m->name.p, pt_left(&m->name), x->user[a], sizeof x->user[a]);
+		printable(m->name, x->user[a], sizeof x->user[a]);
 	if (m->proto == PT_PPP_CHAP && m->ms_valid && m->nt_resp) {
 		memcpy(x->nt_resp[a], m->nt_resp, 24);
 		x->has_nt_resp[a] = 1;
@@ -296,17 +300,22 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 	pt_inner_stats *s = &x->inner[dir];
 	const pt_pppobs_lcp *rx = &x->ppp.lcp[!dir];
 
+	pt_cursor c = pt_cur(p, len);
+	pt_ip ip;
+	int is_ip = (proto == PT_PPP_IP || proto == 0x0057) && pt_ip_parse(&c, &ip, NULL, NULL) == PT_OK;
+
 	s->bytes += len;
-	if (proto == PT_PPP_IP && len >= 20 && (p[0] >> 4) == 4) {
+	if (is_ip && proto == PT_PPP_IP && ip.version == 4) {
 		s->ipv4++;
 		if (!s->has_addr) {
-			memcpy(s->src, p + 12, 4);
-			memcpy(s->dst, p + 16, 4);
+			/* IPv4 addresses are kept IPv4-mapped by pt_ip_parse */
+			memcpy(s->src, ip.src + 12, 4);
+			memcpy(s->dst, ip.dst + 12, 4);
 			s->has_addr = 1;
 		}
-		if ((p[6] & 0x20) || ((p[6] & 0x1f) | p[7]))
+		if (ip.is_fragment)
 			s->fragments++;
-		switch (p[9]) {
+		switch (ip.proto) {
 		case 1:
 			s->icmp++;
 			break;
@@ -320,7 +329,7 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 			s->l4_other++;
 			break;
 		}
-	} else if (proto == 0x0057 && len >= 40 && (p[0] >> 4) == 6) {
+	} else if (is_ip && proto == 0x0057 && ip.version == 6) {
 		s->ipv6++;
 	} else {
 		s->other++;
@@ -353,18 +362,17 @@ static void decode_line(pt_tunnel *t, const pt_where *at, const char *prefix, co
 static int plain_ok(const uint8_t *p, size_t len, uint16_t *proto)
 {
 	size_t plen;
-	const uint8_t *ip;
-	size_t n;
+	pt_cursor c = pt_cur(p, len);
+	pt_ip ip;
 
 	if (pt_mppe_check_plain(p, len, proto, &plen) != PT_OK || !pt_vs_name(pt_ppp_proto_vs, *proto))
 		return 0;
-	ip = p + plen;
-	n = len - plen;
-	if (*proto == PT_PPP_IP)
-		return n >= 20 && (ip[0] >> 4) == 4 && (ip[0] & 15) >= 5 && (size_t)(ip[2] << 8 | ip[3]) == n;
-	if (*proto == 0x0057)
-		return n >= 40 && (ip[0] >> 4) == 6 && (size_t)(ip[4] << 8 | ip[5]) + 40 == n;
-	return 1;
+	if (*proto != PT_PPP_IP && *proto != 0x0057)
+		return 1;
+	if (pt_skip(&c, plen) != PT_OK || pt_ip_parse(&c, &ip, NULL, NULL) != PT_OK)
+		return 0;
+	/* the header's own length must be exactly the frame's: no padding follows a PPP payload */
+	return ip.version == (*proto == PT_PPP_IP ? 4 : 6) && ip.total_len == len - plen && !ip.trailer && ip.total_len;
 }
 
 /* One decrypted (and decompressed) frame: protocol field + payload. */
@@ -377,12 +385,16 @@ static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, siz
 	pt_pppobs_event ev;
 
 	if (!plain_ok(p, len, &proto)) {
+		pt_cursor pc = pt_cur(p, len);
+		uint8_t b0 = 0, b1 = 0;
+		(void)pt_peek_u8(&pc, 0, &b0);
+		(void)pt_peek_u8(&pc, 1, &b1);
 		k->d[dir].decrypt_failed++;
 		if (!x->first_bad_pkt[dir])
 			x->first_bad_pkt[dir] = at->pkt;
 		pt_report(&t->sink, PT_R_MPPE_DECRYPT_INVALID_PPP, at,
 			  "decryption produced invalid PPP (first octets %02x %02x): wrong key or lost key stream",
-			  len > 0 ? p[0] : 0, len > 1 ? p[1] : 0);
+			  b0, b1);
 		return;
 	}
 	k->d[dir].decrypted++;
@@ -529,7 +541,7 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 				      (m->proto == PT_PPP_CHAP && m->code == PT_CHAP_RESPONSE);
 			if (is_resp) {
 				if (m->proto == PT_PPP_PAP) {
-					printable(m->peer_id.p, pt_left(&m->peer_id), x->user[a], sizeof x->user[a]);
+					printable(m->peer_id, x->user[a], sizeof x->user[a]);
 				} else if (au->alg == PT_CHAP_ALG_MSCHAPV1) {
 					pt_report(&t->sink, PT_R_AUTH_MSCHAPV1_WEAK, at, "MS-CHAPv1 response");
 				}
@@ -580,7 +592,7 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 	if (ev->what & PT_PPPEV_LCP_TERMINATE && x->term_dir < 0) {
 		x->term_dir = (int8_t)dir;
 		x->term_pkt = at->pkt;
-		printable(ev->term_reason.p, pt_left(&ev->term_reason), x->term_reason, sizeof x->term_reason);
+		printable(ev->term_reason, x->term_reason, sizeof x->term_reason);
 	}
 	if (ev->what & PT_PPPEV_DATA) {
 		if (ev->proto == PT_PPP_IP || ev->proto == 0x0057) {
