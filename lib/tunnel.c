@@ -707,9 +707,35 @@ static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 	return k;
 }
 
+/* Findings held back while the packet's call is not yet known. */
+typedef struct held_findings {
+	pt_finding f[8];
+	size_t n;
+} held_findings;
+
+static void held_fn(void *user, const pt_finding *f)
+{
+	held_findings *h = user;
+	if (h->n < sizeof h->f / sizeof h->f[0])
+		h->f[h->n++] = *f;
+}
+
+/* Deliver them where they belong now. */
+static void held_flush(pt_tunnel *t, held_findings *h, const pt_where *w)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		h->f[i].at = *w;
+		tunnel_sink_fn(t, &h->f[i]);
+	}
+	h->n = 0;
+}
+
 void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const uint8_t *gre, size_t caplen,
 		   size_t wire_len, const pt_where *at)
 {
+	held_findings held;
+	pt_sink held_sink = { held_fn, &held };
+
 	pt_cursor cur = pt_cur(gre, caplen);
 	pt_gre_hdr h;
 	pt_where w = *at;
@@ -717,17 +743,15 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 	int dir = PT_DIR_UNKNOWN, rc;
 	size_t plen;
 
+	held.n = 0;
 	note_time(t, at);
 	w.conn = 0;
 	w.call = -1;
 	w.dir = PT_DIR_UNKNOWN;
-	/* header first, without findings: we need the Call ID to say which call they belong to */
-	{
-		pt_cursor peek = cur;
-		rc = pt_gre_parse_wire(&peek, wire_len, &h, NULL, NULL);
-	}
+	/* parse once; the header's findings wait until the Call ID says which call they belong to */
+	rc = pt_gre_parse_wire(&cur, wire_len, &h, &held_sink, &w);
 	if (rc == PT_ETRUNC && caplen < PT_GRE_HDR_MIN) {
-		pt_gre_parse_wire(&cur, wire_len, &h, &t->sink, &w);
+		held_flush(t, &held, &w);
 		return;
 	}
 	k = call_by_gre(t, h.call_id, src, dst, &dir);
@@ -738,7 +762,7 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 		w.call = k->idx;
 		w.dir = dir;
 	}
-	rc = pt_gre_parse_wire(&cur, wire_len, &h, &t->sink, &w);
+	held_flush(t, &held, &w);
 	if (t->hooks.on_decode) {
 		char line[256];
 		pt_fmt_gre(&h, rc, dir, line, sizeof line);
