@@ -85,7 +85,7 @@ list-rules: bin/pptp-analyze
 rules-doc: bin/pptp-analyze
 	bin/pptp-analyze --list-rules=markdown > docs/rules.md
 
-DEPS := build-essential pkg-config libpcap-dev libgcrypt20-dev libcunit1-dev tcpdump
+DEPS := build-essential pkg-config libpcap-dev libgcrypt20-dev libcunit1-dev tcpdump jq
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

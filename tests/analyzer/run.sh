@@ -81,6 +81,19 @@ for seed in 1 2 3 4 5 6 7 8; do
 	i=$((i + 1))
 done
 
+# ---- --json is JSON Lines: every line of every golden JSON output and of --list-rules=json parses
+if command -v jq >/dev/null 2>&1; then
+	badjson=0
+	for j in tests/golden/expected/*.json; do
+		grep -v '^exit ' "$j" | jq -c . >/dev/null 2>&1 || { echo "    not JSON Lines: $j"; badjson=1; }
+	done
+	"$A" --list-rules=json | jq -se 'length > 100 and all(.[]; .id and .severity and .ref and .text)' >/dev/null 2>&1 || badjson=1
+	"$A" --json --password wonderland42 "$real" 2>/dev/null | jq -se 'map(select(.type == "call")) | .[0].inner_pns.ipv4 > 0' >/dev/null 2>&1 || badjson=1
+	if [ "$badjson" -eq 0 ]; then ok; else ko "--json output that jq does not parse"; fi
+else
+	ko "jq missing: the JSON check needs it (make deps)"
+fi
+
 # ---- standard input gives the same analysis as the file
 "$A" --json "$clean" | grep -v '"type":"capture"' >"$tmp/a"
 "$A" --json - <"$clean" | grep -v '"type":"capture"' >"$tmp/b"
