@@ -195,6 +195,26 @@ static void ip_addr(pt_addr *a, const pt_ip *ip, int dst)
 		memcpy(a->a, (dst ? ip->dst : ip->src) + 12, 4);
 }
 
+/* --decode: the TCP segments that open or close a control connection, tcpdump-style flags. */
+static void decode_tcp(pa_run *r, const pt_ip *ip, const pt_tcp_hdr *th, const pt_where *at)
+{
+	char ts[40], s[PT_IP_ADDRSTRLEN], d[PT_IP_ADDRSTRLEN], fl[8];
+	size_t n = 0;
+
+	if (th->flags & PT_TH_SYN)
+		fl[n++] = 'S';
+	if (th->flags & PT_TH_FIN)
+		fl[n++] = 'F';
+	if (th->flags & PT_TH_RST)
+		fl[n++] = 'R';
+	if (th->flags & PT_TH_ACK)
+		fl[n++] = '.';
+	fl[n] = 0;
+	pa_fmt_reltime(at->ts_us, r->t0, ts, sizeof ts);
+	printf("%" PRIu64 " %s TCP %s.%u > %s.%u [%s] len=%zu\n", at->pkt, ts, pt_ip_addr_str(ip->src, s, sizeof s), th->sport,
+	       pt_ip_addr_str(ip->dst, d, sizeof d), th->dport, fl, th->payload_len);
+}
+
 static void upper(pa_run *r, const pt_ip *ip, const pt_where *at)
 {
 	pt_cursor c = pt_cur(ip->payload, ip->payload_len);
@@ -206,6 +226,8 @@ static void upper(pa_run *r, const pt_ip *ip, const pt_where *at)
 		if (th.sport != PT_TCP_PPTP_PORT && th.dport != PT_TCP_PPTP_PORT)
 			return;
 		r->sum.pptp_packets++;
+		if (r->decode && (th.flags & (PT_TH_SYN | PT_TH_FIN | PT_TH_RST)))
+			decode_tcp(r, ip, &th, at);
 		pt_tcp_segment(&r->tcp, ip, &th, th.payload, th.payload_len, &r->sink, at);
 	} else if (ip->proto == PT_GRE_IPPROTO) {
 		pt_addr s, d;
