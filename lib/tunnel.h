@@ -190,6 +190,8 @@ struct pt_call_ext {
 	uint8_t stateless, mppc;
 	uint8_t keys;                   /* 1 ready, 0 not (yet), 2 unavailable (reported) */
 	uint8_t mppe_init[2];
+	uint8_t alt_key[16];            /* MS-CHAPv1 40/56-bit: the other derivation, tried if the first decrypts nothing */
+	uint8_t has_alt, alt_used;
 	pt_mppe_ctx mppe[2];
 	pt_mppc_ctx *mppc_ctx[2];
 	uint64_t enc_frames[2];         /* 0x00FD frames seen */

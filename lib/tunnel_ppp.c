@@ -56,6 +56,7 @@ void pt_tunnel_call_ext_free(pt_call *k)
 	for (int d = 0; d < 2; d++)
 		free(x->mppc_ctx[d]);
 	explicit_bzero(x->nt_resp, sizeof x->nt_resp);
+	explicit_bzero(x->alt_key, sizeof x->alt_key);
 	free(x);
 	k->ext = NULL;
 }
@@ -264,11 +265,15 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 	} else {
 		/* RFC 3079 2: MS-CHAPv1 keys are the same both ways */
 		uint8_t hh[16];
-		if (bits == 128 || !c->has_lm_hash) {
-			pt_nt_hash_hash(c->nt_hash, hh);
-			pt_mppe_chap1_start_key_nt(hh, x->mschap1_chal[a], key[0]);
-			explicit_bzero(hh, sizeof hh);
-		} else {
+		pt_nt_hash_hash(c->nt_hash, hh);
+		pt_mppe_chap1_start_key_nt(hh, x->mschap1_chal[a], key[0]);
+		explicit_bzero(hh, sizeof hh);
+		if (bits < 128 && c->has_lm_hash && !x->alt_used) {
+			/* RFC 3079 2.1-2.2: 40/56-bit keys come from the LAN Manager hash.  pppd and Linux take
+			 * the first octets of the NT-based key instead: kept as the alternative. */
+			memcpy(x->alt_key, key[0], 16);
+			x->has_alt = 1;
+			memset(key[0], 0, 16);
 			pt_mppe_chap1_start_key_lm(c->lm_hash, key[0]);
 		}
 		memcpy(key[1], key[0], 16);
@@ -376,7 +381,8 @@ static int plain_ok(const uint8_t *p, size_t len, uint16_t *proto)
 }
 
 /* One decrypted (and decompressed) frame: protocol field + payload. */
-static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size_t len, const pt_where *at)
+/* Returns 0 only when the frame is not plaintext and may_retry says another key will be tried (nothing reported). */
+static int inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size_t len, int may_retry, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
 	uint16_t proto = 0;
@@ -385,6 +391,8 @@ static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, siz
 	pt_pppobs_event ev;
 
 	if (!plain_ok(p, len, &proto)) {
+		if (may_retry)
+			return 0;
 		pt_cursor pc = pt_cur(p, len);
 		uint8_t b0 = 0, b1 = 0;
 		(void)pt_peek_u8(&pc, 0, &b0);
@@ -395,7 +403,7 @@ static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, siz
 		pt_report(&t->sink, PT_R_MPPE_DECRYPT_INVALID_PPP, at,
 			  "decryption produced invalid PPP (first octets %02x %02x): wrong key or lost key stream",
 			  b0, b1);
-		return;
+		return 1;
 	}
 	k->d[dir].decrypted++;
 	decode_line(t, at, "  decrypted: ", p, len, 0);
@@ -407,9 +415,11 @@ static void inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, siz
 		pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
 		inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), at);
 	}
+	return 1;
 }
 
-static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, const pt_where *at)
+/* Decrypt one frame; 0 when it was not plaintext and may_retry holds (nothing reported then). */
+static int mppe_try(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, int may_retry, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
 	pt_cursor in = f->info;
@@ -417,9 +427,8 @@ static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f,
 	size_t outlen = 0;
 	int rc;
 
-	x->enc_frames[dir]++;
 	if (x->keys != 1 || !x->mppe_init[dir])
-		return;
+		return 1;
 	memset(&info, 0, sizeof info);
 	rc = pt_mppe_decrypt(&x->mppe[dir], &in, t->dbuf, sizeof t->dbuf, &outlen, &info);
 	if (info.ev & PT_MPPE_EV_JUMP)
@@ -446,7 +455,7 @@ static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f,
 			pt_report(&t->sink, PT_R_MPPE_STATEFUL_NO_FLUSH_AFTER_LOSS, at,
 				  "coherency count %u without the FLUSHED bit after a Reset-Request (%u packets discarded)",
 				  info.hdr.cc, info.discarded);
-		return;
+		return 1;
 	}
 	if (x->mppc && (info.hdr.bits & PT_MPPE_BIT_C) && x->mppc_ctx[dir]) {
 		size_t zlen = 0;
@@ -455,14 +464,49 @@ static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f,
 			k->d[dir].decrypt_failed++;
 			pt_report(&t->sink, rc == PT_ESTATE ? PT_R_MPPC_HISTORY_LOST : PT_R_MPPC_DECOMPRESS_ERROR, at,
 				  "coherency count %u: %s", info.hdr.cc, pt_strerror(rc));
-			return;
+			return 1;
 		}
-		inner_frame(t, k, dir, t->zbuf, zlen, at);
-	} else {
-		if (x->mppc && x->mppc_ctx[dir] && (info.hdr.bits & PT_MPPE_BIT_A))
-			pt_mppc_init(x->mppc_ctx[dir], x->stateless);
-		inner_frame(t, k, dir, t->dbuf, outlen, at);
+		return inner_frame(t, k, dir, t->zbuf, zlen, may_retry, at);
 	}
+	if (x->mppc && x->mppc_ctx[dir] && (info.hdr.bits & PT_MPPE_BIT_A))
+		pt_mppc_init(x->mppc_ctx[dir], x->stateless);
+	return inner_frame(t, k, dir, t->dbuf, outlen, may_retry, at);
+}
+
+/* MS-CHAPv1 40/56-bit: nothing decrypted yet and the other key derivation not tried */
+static int can_switch_keys(const pt_call *k)
+{
+	const struct pt_call_ext *x = k->ext;
+	return x->has_alt && !x->alt_used && k->d[0].decrypted + k->d[1].decrypted == 0;
+}
+
+static void switch_keys(pt_tunnel *t, pt_call *k, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	unsigned opts = x->stateless ? PT_MPPE_OPT_STATELESS : 0;
+
+	x->alt_used = 1;
+	keys_drop(x);
+	for (int d = 0; d < 2; d++) {
+		if (pt_mppe_init(&x->mppe[d], x->alt_key, x->key_bits, opts) == PT_OK)
+			x->mppe_init[d] = 1;
+		secret_hook(t, at, d == PT_DIR_PNS ? "MPPE start key PNS>PAC" : "MPPE start key PAC>PNS", x->alt_key, 8);
+	}
+	explicit_bzero(x->alt_key, sizeof x->alt_key);
+	x->keys = (x->mppe_init[0] && x->mppe_init[1]) ? 1 : 2;
+}
+
+static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, const pt_where *at)
+{
+	k->ext->enc_frames[dir]++;
+	if (mppe_try(t, k, dir, f, can_switch_keys(k), at))
+		return;
+	/* the RFC 3079 2 key (from the LAN Manager hash) gives garbage: try the one pppd and Linux use */
+	switch_keys(t, k, at);
+	if (mppe_try(t, k, dir, f, 0, at) && k->d[dir].decrypted)
+		pt_report(&t->sink, PT_R_MPPE_KEY_V1_NT, at,
+			  "MS-CHAPv1 %d-bit keys derived from the NT hash, not the LAN Manager hash of RFC 3079 2",
+			  k->ext->key_bits);
 }
 
 /* ---- the observer's events ---- */
@@ -665,4 +709,5 @@ void pt_tunnel_call_finish(pt_tunnel *t, pt_call *k, const pt_where *at)
 	/* keys are not needed any more: wipe them now */
 	keys_drop(x);
 	explicit_bzero(x->nt_resp, sizeof x->nt_resp);
+	explicit_bzero(x->alt_key, sizeof x->alt_key);
 }
