@@ -633,3 +633,22 @@ int pt_mppe_encrypt(pt_mppe_ctx *ctx, uint16_t bits, const uint8_t *in, size_t l
 	}
 	return PT_OK;
 }
+
+int pt_mppe_redo_flush_rekey(pt_mppe_ctx *ctx, const uint8_t *data, size_t n, uint8_t *out)
+{
+	int rc;
+
+	if (!ctx->ready || stateless(ctx) || (ctx->opts & PT_MPPE_OPT_FLUSH_REKEYS))
+		return PT_ESTATE;
+	/* The RFC path left the session key as it was and re-initialised RC4 with it; the Linux path
+	 * changes the key first.  So the key change alone turns one into the other. */
+	rc = rekey(ctx);
+	if (rc != PT_OK)
+		return rc;
+	if (n)
+		memcpy(out, data, n);
+	rc = pt_rc4_crypt(&ctx->rc4, out, n);
+	if (rc == PT_OK)
+		ctx->opts |= PT_MPPE_OPT_FLUSH_REKEYS;
+	return rc;
+}

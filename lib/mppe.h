@@ -197,4 +197,13 @@ int pt_mppe_encrypt(pt_mppe_ctx *ctx, uint16_t bits, const uint8_t *in, size_t l
  */
 void pt_mppe_reset_request(pt_mppe_ctx *ctx);
 
+/*
+ * Stateful receive: the packet just decrypted (data, n: its encrypted octets, as in info->data_off and
+ * data_len) carried the FLUSHED bit, was no flag packet, and gave garbage.  Linux senders change key on
+ * every FLUSHED packet (drivers/net/ppp/ppp_mppe.c), where RFC 3078 8.2 only re-initialises RC4: make
+ * that key change, decrypt the data again into out, and keep PT_MPPE_OPT_FLUSH_REKEYS from now on.
+ * PT_ESTATE if the context is stateless or already in that mode.
+ */
+int pt_mppe_redo_flush_rekey(pt_mppe_ctx *ctx, const uint8_t *data, size_t n, uint8_t *out);
+
 #endif

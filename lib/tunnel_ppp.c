@@ -468,6 +468,17 @@ static int mppe_try(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, in
 		}
 		return inner_frame(t, k, dir, t->zbuf, zlen, may_retry, at);
 	}
+	if (!x->stateless && (info.hdr.bits & PT_MPPE_BIT_A) && (info.hdr.cc & 0xff) != 0xff &&
+	    !(x->mppe[dir].opts & PT_MPPE_OPT_FLUSH_REKEYS)) {
+		/* stateful FLUSHED packet: RFC 3078 8.2 keeps the key, Linux changes it (ppp_mppe.c) */
+		uint16_t proto;
+		pt_cursor d = f->info;
+		if (!plain_ok(t->dbuf, outlen, &proto) && pt_skip(&d, PT_MPPE_HDR_LEN) == PT_OK &&
+		    pt_mppe_redo_flush_rekey(&x->mppe[dir], d.p, pt_left(&d), t->dbuf) == PT_OK &&
+		    plain_ok(t->dbuf, outlen, &proto))
+			pt_report(&t->sink, PT_R_MPPE_STATEFUL_FLUSH_REKEYS, at,
+				  "coherency count %u: the sender changed key on a FLUSHED packet (as Linux does)", info.hdr.cc);
+	}
 	if (x->mppc && x->mppc_ctx[dir] && (info.hdr.bits & PT_MPPE_BIT_A))
 		pt_mppc_init(x->mppc_ctx[dir], x->stateless);
 	return inner_frame(t, k, dir, t->dbuf, outlen, may_retry, at);

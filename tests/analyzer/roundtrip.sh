@@ -14,7 +14,7 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 # session BITS MODE: writes a source to stdout.  300 pings from the PNS (past the 256-packet key
 # change of stateful mode), packets 50, 51 and 200 lost; 20 pings back from the PAC.
 session() {
-	bits=$1 mode=$2
+	bits=$1 mode=$2 how=${3:-}
 	case $bits in 40) l=L ;; 56) l=M ;; *) l=S ;; esac
 	h=""
 	[ "$mode" = stateless ] && h="H+"
@@ -40,7 +40,7 @@ call k1 c1 pns_call=1 pac_call=7
 +0.001 k1 pac ccp confreq id=1 mppe=$h$l
 +0.001 k1 pac ccp confack id=1 mppe=$h$l
 +0.001 k1 pns ccp confack id=1 mppe=$h$l
-mppe k1 bits=$bits $mode
+mppe k1 bits=$bits $mode $how
 +0.005 k1 pac ipcp confreq id=1 addr=10.0.0.1
 +0.001 k1 pns ipcp confreq id=1 addr=10.0.0.2
 +0.001 k1 pns ipcp confack id=1 addr=10.0.0.1
@@ -68,9 +68,13 @@ SRC
 num() { grep -o "\"$1\":[0-9]*" "$2" | head -1 | cut -d: -f2; }
 
 for bits in 40 56 128; do
-	for mode in stateless stateful; do
+	for mode in stateless stateful stateful-linux; do
 		name=mppe$bits-$mode
-		session $bits $mode >"$tmp/$name.txt"
+		# stateful-linux: a sender that changes key on every FLUSHED packet, as Linux's ppp_mppe does
+		case $mode in
+		stateful-linux) session $bits stateful flush_rekeys ;;
+		*) session $bits $mode ;;
+		esac >"$tmp/$name.txt"
 		if ! "$MKCAP" -o "$tmp/$name.pcap" "$tmp/$name.txt" 2>"$tmp/err"; then
 			echo "FAIL $name: mkcap: $(head -1 "$tmp/err")"
 			fail=$((fail + 1))
@@ -84,6 +88,10 @@ for bits in 40 56 128; do
 		# and the FLUSHED packet that follows the Reset-Request (52, 53 and 201, 202: the next packet
 		# of the PNS after the request carries A)
 		if [ "$mode" = stateless ]; then want=$((297 + 20)); else want=$((297 - 4 + 20)); fi
+		if [ "$mode" = stateful-linux ] && ! grep -q '"rule":"mppe.stateful.flush_rekeys"' "$tmp/out"; then
+			echo "FAIL $name: the Linux key change on FLUSHED was not recognised"
+			fail=$((fail + 1))
+		fi
 		if [ "$dec" = "$want" ] && [ "$v4" = "$want" ]; then
 			pass=$((pass + 1))
 		else
