@@ -686,9 +686,45 @@ static void test_combined_mppc_mppe(void)
 	combined(0, 1);
 }
 
+/* A Linux-style stateful sender changes key on FLUSHED; an RFC receiver gets garbage, and
+ * pt_mppe_redo_flush_rekey turns that packet (and the rest of the stream) into plaintext. */
+static void test_redo_flush_rekey(void)
+{
+	static const uint8_t start[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	uint8_t plain[40], wire[64], out[64];
+	pt_mppe_ctx tx, rx;
+	pt_mppe_info info;
+
+	for (size_t i = 0; i < sizeof plain; i++)
+		plain[i] = (uint8_t)(0x21 + i);
+	CU_ASSERT_EQUAL_FATAL(pt_mppe_init(&tx, start, 128, PT_MPPE_OPT_FLUSH_REKEYS), PT_OK);
+	CU_ASSERT_EQUAL_FATAL(pt_mppe_init(&rx, start, 128, 0), PT_OK);
+	for (int n = 0; n < 6; n++) {
+		pt_writer w = pt_wr(wire, sizeof wire);
+		pt_cursor c;
+		size_t outlen = 0;
+		if (n == 3)
+			pt_mppe_reset_request(&tx); /* packet 3 carries FLUSHED */
+		CU_ASSERT_EQUAL_FATAL(pt_mppe_encrypt(&tx, 0, plain, sizeof plain, &w, &info), PT_OK);
+		c = pt_cur(wire, pt_wlen(&w));
+		CU_ASSERT_EQUAL_FATAL(pt_mppe_decrypt(&rx, &c, out, sizeof out, &outlen, &info), PT_OK);
+		CU_ASSERT_EQUAL(outlen, sizeof plain);
+		if (n == 3) {
+			CU_ASSERT(info.hdr.bits & PT_MPPE_BIT_A);
+			CU_ASSERT(memcmp(out, plain, sizeof plain) != 0); /* the RFC way: wrong key */
+			CU_ASSERT_EQUAL(pt_mppe_redo_flush_rekey(&rx, wire + PT_MPPE_HDR_LEN, sizeof plain, out), PT_OK);
+			CU_ASSERT_EQUAL(pt_mppe_redo_flush_rekey(&rx, wire + PT_MPPE_HDR_LEN, sizeof plain, out), PT_ESTATE);
+		}
+		CU_ASSERT_EQUAL(memcmp(out, plain, sizeof plain), 0);
+	}
+	pt_mppe_done(&tx);
+	pt_mppe_done(&rx);
+}
+
 void ut_register(void)
 {
 	CU_pSuite s = CU_add_suite("mppe", NULL, NULL);
+	UT_ADD(s, test_redo_flush_rekey);
 	UT_ADD(s, test_rfc3079_chap2);
 	UT_ADD(s, test_rfc3079_sample_message);
 	UT_ADD(s, test_rfc3079_chap1);
