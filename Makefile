@@ -73,7 +73,7 @@ unit: $(UNIT_BINS)
 # `make check` installs what is missing first, then builds and runs everything.
 check: deps
 	$(MAKE) check-run
-check-run: $(UNIT_BINS) $(SAN)/pptp-analyze $(CAP_PCAPS)
+check-run: $(UNIT_BINS) $(SAN)/pptp-analyze $(CAP_PCAPS) bin/pptp-analyze
 	PT_TOP=$(CURDIR) SAN=$(SAN) sh tests/run.sh
 
 golden-regen: $(SAN)/pptp-analyze $(CAP_PCAPS)

@@ -148,12 +148,14 @@ static int call_alloc(pt_ctrl_conn *cc, const pt_sink *sink, const pt_where *at)
 		}
 	}
 	idx = closed >= 0 ? closed : live;
+	if (idx < 0)
+		idx = 0; /* cannot happen: every slot is free, closed or live */
 	c = &cc->calls[idx];
 	if (closed < 0) {
 		pt_where w = where_call(at, idx);
 		cc->calls_evicted++;
 		pt_report(sink, PT_R_FSM_CALL_EVICTED, &w,
-			  "%d calls in the table: dropped call %d (PNS id %u, PAC id %u, %s)", PT_CTRL_MAX_CALLS, idx,
+			  "%d calls in the table: dropped the oldest (PNS Call ID %u, PAC Call ID %u, %s)", PT_CTRL_MAX_CALLS,
 			  c->pns_call_id, c->pac_call_id, call_state_name(c->state));
 		if (cc->live_calls)
 			cc->live_calls--;
