@@ -539,7 +539,7 @@ int pt_auth_build(const pt_auth_msg *m, pt_writer *w)
 			break;
 		}
 		/* fall through: generic Value */
-		/* FALLTHROUGH */
+		PT_FALLTHROUGH;
 	case PT_CHAP_CHALLENGE:
 		put_len_field(w, &m->value);
 		pt_put_cursor(w, &m->name);

@@ -23,6 +23,9 @@ enum pt_err {
 
 const char *pt_strerror(int err);
 
+/* An intended fall-through between switch labels (gcc and clang both check them). */
+#define PT_FALLTHROUGH __attribute__((fallthrough))
+
 /* A read-only window [p, end) over packet bytes; base marks offset 0. */
 typedef struct pt_cursor {
 	const uint8_t *base;

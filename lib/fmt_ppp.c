@@ -18,7 +18,8 @@ static void fmt_opt(int kind, const pt_cp_opt *o, char *buf, size_t cap, size_t 
 
 	pt_fmt_cat(buf, cap, used, " <%s", name);
 	if (rc != PT_OK) {
-		pt_fmt_cat(buf, cap, used, rc == PT_EUNSUP ? "" : " [bad length %u]", o->len);
+		if (rc != PT_EUNSUP)
+			pt_fmt_cat(buf, cap, used, " [bad length %u]", o->len);
 		while (pt_left(&raw)) {
 			uint8_t b;
 			pt_get_u8(&raw, &b);

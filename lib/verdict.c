@@ -608,7 +608,7 @@ int pt_verdict_conn(const pt_tunnel *t, const pt_conn *c, pt_verdict *v)
 			     pt_verdict_ctrl_result(PT_CTRL_SCCRP, c->fsm.result, c->fsm.error, buf, sizeof buf));
 			return 1;
 		}
-		/* FALLTHROUGH */
+		PT_FALLTHROUGH;
 	case PT_CONN_ESTABLISHED:
 	case PT_CONN_WAIT_STOPCCRP:
 		if (!c->midstream && !c->msgs[c->pns_is_cli ? 1 : 0]) {
