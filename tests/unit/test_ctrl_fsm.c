@@ -5,42 +5,16 @@
 #include "rules.h"
 #include "ut.h"
 
-#define MAXF 128
-static int nf;
-static pt_finding fs[MAXF];
 
-static void rec(void *user, const pt_finding *f)
-{
-	(void)user;
-	if (nf < MAXF)
-		fs[nf] = *f;
-	nf++;
-}
-
-static const pt_sink sink = { rec, NULL };
+/* the collecting sink shared by the unit tests (ut_main.c) */
+#define sink ut_sink
+#define nf ut_nf
+#define fs ut_fs
+#define clear ut_clear
+#define count ut_count
+#define first ut_first
 static pt_where at;
 static pt_ctrl_event ev;
-
-static void clear(void)
-{
-	nf = 0;
-}
-
-static int count(int rule)
-{
-	int n = 0;
-	for (int i = 0; i < nf && i < MAXF; i++)
-		n += fs[i].rule == rule;
-	return n;
-}
-
-static const pt_finding *first(int rule)
-{
-	for (int i = 0; i < nf && i < MAXF; i++)
-		if (fs[i].rule == rule)
-			return &fs[i];
-	return NULL;
-}
 
 static pt_ctrl_conn cc;
 

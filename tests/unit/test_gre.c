@@ -6,41 +6,15 @@
 #include "rules.h"
 #include "ut.h"
 
-#define MAXF 256
-static int nf;
-static pt_finding fs[MAXF];
 
-static void rec(void *user, const pt_finding *f)
-{
-	(void)user;
-	if (nf < MAXF)
-		fs[nf] = *f;
-	nf++;
-}
-
-static const pt_sink sink = { rec, NULL };
+/* the collecting sink shared by the unit tests (ut_main.c) */
+#define sink ut_sink
+#define nf ut_nf
+#define fs ut_fs
+#define clear ut_clear
+#define count ut_count
+#define first ut_first
 static const pt_where where = { 9, 2000000, 1, 0, PT_DIR_PAC };
-
-static void clear(void)
-{
-	nf = 0;
-}
-
-static int count(int rule)
-{
-	int n = 0;
-	for (int i = 0; i < nf && i < MAXF; i++)
-		n += fs[i].rule == rule;
-	return n;
-}
-
-static const pt_finding *first(int rule)
-{
-	for (int i = 0; i < nf && i < MAXF; i++)
-		if (fs[i].rule == rule)
-			return &fs[i];
-	return NULL;
-}
 
 /* Parse from a heap copy of exactly len octets (ASan catches overreads). */
 static int parse_heap(const uint8_t *b, size_t len, size_t wire, pt_gre_hdr *h, size_t *payload_off)

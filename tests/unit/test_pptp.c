@@ -8,41 +8,15 @@
 
 /* ---- a sink that records rule ids ---------------------------------------- */
 
-#define MAXF 64
-static int nf;
-static pt_finding fs[MAXF];
 
-static void rec(void *user, const pt_finding *f)
-{
-	(void)user;
-	if (nf < MAXF)
-		fs[nf] = *f;
-	nf++;
-}
-
-static const pt_sink sink = { rec, NULL };
+/* the collecting sink shared by the unit tests (ut_main.c) */
+#define sink ut_sink
+#define nf ut_nf
+#define fs ut_fs
+#define clear ut_clear
+#define count ut_count
+#define first ut_first
 static const pt_where where = { 3, 1000000, 1, -1, PT_DIR_PNS };
-
-static void clear(void)
-{
-	nf = 0;
-}
-
-static int count(int rule)
-{
-	int n = 0;
-	for (int i = 0; i < nf && i < MAXF; i++)
-		n += fs[i].rule == rule;
-	return n;
-}
-
-static const pt_finding *first(int rule)
-{
-	for (int i = 0; i < nf && i < MAXF; i++)
-		if (fs[i].rule == rule)
-			return &fs[i];
-	return NULL;
-}
 
 /* ---- hand-made images from the RFC 2637 field layouts ---------------------
  * Each element is (octets, value) or (64/128, string); written big-endian by

@@ -23,6 +23,16 @@ int ut_hex(const char *hex, unsigned char *out, size_t cap);
 int ut_vec_load(const char *rel);
 const unsigned char *ut_vec(const char *name, int want_len);
 
+/* A sink that collects findings (the first UT_MAXF of them; ut_nf counts all). */
+#include "finding.h"
+#define UT_MAXF 256
+extern pt_finding ut_fs[UT_MAXF];
+extern int ut_nf;
+extern const pt_sink ut_sink;
+void ut_clear(void);
+int ut_count(int rule);                    /* how many findings of this rule */
+const pt_finding *ut_first(int rule);     /* the first one, or NULL */
+
 #define UT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
 #endif

@@ -143,6 +143,42 @@ const unsigned char *ut_vec(const char *name, int want_len)
 	return NULL;
 }
 
+/* ---- a collecting sink ---- */
+
+pt_finding ut_fs[UT_MAXF];
+int ut_nf;
+
+static void ut_rec(void *user, const pt_finding *f)
+{
+	(void)user;
+	if (ut_nf < UT_MAXF)
+		ut_fs[ut_nf] = *f;
+	ut_nf++;
+}
+
+const pt_sink ut_sink = { ut_rec, NULL };
+
+void ut_clear(void)
+{
+	ut_nf = 0;
+}
+
+int ut_count(int rule)
+{
+	int n = 0;
+	for (int i = 0; i < ut_nf && i < UT_MAXF; i++)
+		n += ut_fs[i].rule == rule;
+	return n;
+}
+
+const pt_finding *ut_first(int rule)
+{
+	for (int i = 0; i < ut_nf && i < UT_MAXF; i++)
+		if (ut_fs[i].rule == rule)
+			return &ut_fs[i];
+	return NULL;
+}
+
 int main(void)
 {
 	unsigned run, failed;
