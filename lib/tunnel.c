@@ -794,6 +794,8 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 		if (pt_get_bytes(&cur, plen, &payload) == PT_OK)
 			pt_tunnel_call_ppp(t, k, dir, payload, plen, plen < h.payload_len, &w);
 	}
+	if (t->hooks.on_gre_call)
+		t->hooks.on_gre_call(t->hooks.user, &w, k);
 }
 
 void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)

@@ -110,6 +110,9 @@ typedef struct pt_tunnel_hooks {
 	void (*on_inner)(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len);
 	/* derived keys, only when the user asked for --show-keys (optional) */
 	void (*on_secret)(void *user, const pt_where *at, const char *what, const uint8_t *key, size_t len);
+	/* after each GRE packet whose call is known: the call as it stands now (optional; the Wireshark plugin
+	 * reads the credential check and MPPE mode of that packet from it) */
+	void (*on_gre_call)(void *user, const pt_where *at, const pt_call *k);
 } pt_tunnel_hooks;
 
 typedef struct pt_tunnel_cfg {
