@@ -86,6 +86,56 @@ void pt_cap_close(pt_cap *c)
 	free(c);
 }
 
+/* The rest of opening a file once libpcap has tried (c->p NULL: it failed with ebuf): errors, link type, filter. */
+static int open_done(pt_cap **out, pt_cap *c, const pt_cap_opts *o, const char *ebuf, char *err, size_t errlen)
+{
+	if (!c->p) {
+		size_t el = strlen(ebuf);
+		/* libpcap: "...tried to read 4 file header bytes, only got 0" for no data at all, "unknown file format"
+		 * for anything neither pcap nor pcapng, "truncated dump file" for a header cut short */
+		if (el >= 10 && strcmp(ebuf + el - 10, "only got 0") == 0)
+			snprintf(err, errlen, "%s: not a capture file: no data", c->name);
+		else if (strstr(ebuf, "unknown file format"))
+			snprintf(err, errlen, "%s: not a pcap or pcapng capture file (libpcap: %s)", c->name, ebuf);
+		else if (strstr(ebuf, "truncated"))
+			snprintf(err, errlen, "%s: truncated capture file header (libpcap: %s)", c->name, ebuf);
+		else
+			snprintf(err, errlen, "%s: cannot read capture (libpcap: %s)", c->name, ebuf);
+		goto fail;
+	}
+	c->st.snaplen = pcap_snapshot(c->p);
+	if (check_link(c, err, errlen) != 0)
+		goto fail;
+	if (o && o->filter && o->filter[0]) {
+		if (compile(c, o->filter, &c->prog, err, errlen) != 0)
+			goto fail;
+		c->have_prog = 1;
+	}
+	*out = c;
+	return 0;
+fail:
+	pt_cap_close(c);
+	return -1;
+}
+
+int pt_cap_open_fp(pt_cap **out, FILE *fp, const char *name, const pt_cap_opts *o, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pt_cap *c;
+
+	*out = NULL;
+	if (!(c = cap_new(name))) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		fclose(fp);
+		return -1;
+	}
+	ebuf[0] = '\0';
+	c->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (!c->p)
+		fclose(fp); /* once opened, pcap_close closes it */
+	return open_done(out, c, o, ebuf, err, errlen);
+}
+
 int pt_cap_open_file(pt_cap **out, const char *path, const pt_cap_opts *o, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
@@ -114,34 +164,7 @@ int pt_cap_open_file(pt_cap **out, const char *path, const pt_cap_opts *o, char 
 	}
 	ebuf[0] = '\0';
 	c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	if (!c->p) {
-		size_t el = strlen(ebuf);
-		/* libpcap: "...tried to read 4 file header bytes, only got 0" for no data at all, "unknown file format"
-		 * for anything neither pcap nor pcapng, "truncated dump file" for a header cut short */
-		if (el >= 10 && strcmp(ebuf + el - 10, "only got 0") == 0)
-			snprintf(err, errlen, "%s: not a capture file: no data", c->name);
-		else if (strstr(ebuf, "unknown file format"))
-			snprintf(err, errlen, "%s: not a pcap or pcapng capture file (libpcap: %s)", c->name, ebuf);
-		else if (strstr(ebuf, "truncated"))
-			snprintf(err, errlen, "%s: truncated capture file header (libpcap: %s)", c->name, ebuf);
-		else
-			snprintf(err, errlen, "%s: cannot read capture (libpcap: %s)", c->name, ebuf);
-		pt_cap_close(c);
-		return -1;
-	}
-	c->st.snaplen = pcap_snapshot(c->p);
-	if (check_link(c, err, errlen) != 0)
-		goto fail;
-	if (o && o->filter && o->filter[0]) {
-		if (compile(c, o->filter, &c->prog, err, errlen) != 0)
-			goto fail;
-		c->have_prog = 1;
-	}
-	*out = c;
-	return 0;
-fail:
-	pt_cap_close(c);
-	return -1;
+	return open_done(out, c, o, ebuf, err, errlen);
 }
 
 static void live_error(pt_cap *c, const char *what, int rc, char *err, size_t errlen)

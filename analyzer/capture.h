@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "link.h"
 
@@ -63,6 +64,9 @@ typedef struct pt_cap_stats {
  * truncated header, unsupported link type, bad filter.
  */
 int pt_cap_open_file(pt_cap **out, const char *path, const pt_cap_opts *o, char *err, size_t errlen);
+
+/* The same from a stream already open (fuzzing: fmemopen); fp is closed by pt_cap_close, or here on failure. */
+int pt_cap_open_fp(pt_cap **out, FILE *fp, const char *name, const pt_cap_opts *o, char *err, size_t errlen);
 
 /* Open a live interface (pcap_create/pcap_activate): 0, or -1 with err naming the interface. */
 int pt_cap_open_live(pt_cap **out, const char *ifname, const pt_cap_opts *o, char *err, size_t errlen);

@@ -1,4 +1,5 @@
 /* main.c: pptp-analyze: capture in, link -> IP -> (defragment) -> TCP 1723 / GRE -> lib/tunnel, reports out. */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@ typedef struct pa_run {
 	size_t npend, pend_dropped;
 	int64_t t0;
 	char name[512];          /* the capture name outlives the capture handle */
+	const void *mem;         /* pa_main: the capture file's bytes, instead of opening o->file */
+	size_t mem_len;
 } pa_run;
 
 static volatile sig_atomic_t stop_now;
@@ -284,8 +287,16 @@ static int run(pa_run *r)
 	memset(&co, 0, sizeof co);
 	co.filter = r->o->filter;
 	co.immediate = 1;
-	rc = r->o->iface ? pt_cap_open_live(&cap, r->o->iface, &co, err, sizeof err)
-			 : pt_cap_open_file(&cap, r->o->file, &co, err, sizeof err);
+	if (r->o->iface) {
+		rc = pt_cap_open_live(&cap, r->o->iface, &co, err, sizeof err);
+	} else if (r->mem) {
+		FILE *fp = fmemopen((void *)r->mem, r->mem_len, "rb");
+		rc = fp ? pt_cap_open_fp(&cap, fp, r->o->file, &co, err, sizeof err) : -1;
+		if (!fp)
+			snprintf(err, sizeof err, "%s: cannot open: %s", r->o->file, strerror(errno));
+	} else {
+		rc = pt_cap_open_file(&cap, r->o->file, &co, err, sizeof err);
+	}
 	if (rc != PT_OK || !cap) {
 		fprintf(stderr, "pptp-analyze: %s\n", err);
 		return 2;
@@ -355,7 +366,7 @@ static int run(pa_run *r)
 	return rc == PT_CAP_ERROR ? 2 : 0;
 }
 
-int main(int argc, char **argv)
+int pa_main(int argc, char **argv, const void *capture, size_t len)
 {
 	pa_opts o;
 	pa_run r;
@@ -374,6 +385,8 @@ int main(int argc, char **argv)
 		return 2;
 	memset(&r, 0, sizeof r);
 	r.o = &o;
+	r.mem = capture;
+	r.mem_len = len;
 	r.decode = o.format == PA_FMT_DECODE;
 	pa_findings_init(&r.fs, o.max_findings_per_rule);
 	if (o.write_decrypted) {
@@ -428,3 +441,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	return status;
 }
+
+#ifndef PA_NO_MAIN /* the fuzz harness links this file with its own main */
+int main(int argc, char **argv)
+{
+	return pa_main(argc, argv, NULL, 0);
+}
+#endif

@@ -36,4 +36,7 @@ typedef struct pa_opts {
 int pa_opts_parse(pa_opts *o, int argc, char **argv);
 void pa_usage(FILE *f);
 
+/* The whole program (main.c); capture, when not NULL, holds the capture file's len bytes (fuzzing), read in place of the file argument. */
+int pa_main(int argc, char **argv, const void *capture, size_t len);
+
 #endif
