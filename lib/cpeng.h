@@ -54,6 +54,9 @@ typedef struct pt_lcp_policy {
 	uint8_t auth_pref[PT_AUTHM__N];
 	uint8_t accept_pfc, accept_acfc;   /* Ack the peer's PFC / ACFC (else Reject) */
 	uint16_t min_peer_mru;             /* Nak a smaller MRU up to this (0 = accept any >= 64) */
+	/* authenticator side: other methods we would require instead of auth when the peer Naks it
+	 * suggesting one of them (PT_AUTHM_BIT set); 0 = use accept_auth for this */
+	uint32_t auth_alt;
 } pt_lcp_policy;
 
 /* CCP with MPPE/MPPC (RFC 1962, RFC 3078 2, RFC 2118). */
@@ -99,8 +102,9 @@ typedef struct pt_cpeng_result {
 	uint32_t our_magic, peer_magic;
 	uint8_t our_auth;          /* the method the peer agreed we require of it */
 	uint8_t peer_auth;         /* the method we agreed the peer requires of us */
-	uint8_t tx_pfc, tx_acfc;   /* we may compress (the peer acked our... no: the peer asked and we acked) */
-	uint8_t rx_pfc, rx_acfc;   /* the peer may compress toward us */
+	/* RFC 1661 6.5-6.6: PFC/ACFC is a request to receive compressed frames */
+	uint8_t tx_pfc, tx_acfc;   /* we may compress toward the peer: it asked and we acked */
+	uint8_t rx_pfc, rx_acfc;   /* the peer may compress toward us: we asked and it acked */
 	uint32_t peer_accm;
 	/* CCP: the bits each direction uses (our request as acked = what the peer sends us; RFC 3078 2) */
 	uint32_t rx_bits;          /* our acked request: how the peer encrypts toward us */
@@ -150,6 +154,16 @@ typedef struct pt_cpeng {
 	uint8_t req_ifid[8];
 	char term_text[64];        /* our Terminate-Request data */
 	unsigned failures_rcvd;    /* Naks received in a row, for giving up */
+	/* added with cpeng.c */
+	uint32_t req_magic;        /* LCP: the Magic-Number we send now (changed after a Nak) */
+	uint32_t req_accm;         /* LCP: the ACCM we send now */
+	uint8_t rejected_ext;      /* bits for option types above 31: 1 Primary-DNS, 2 Secondary-DNS */
+	uint8_t seen_reply;        /* a valid Ack/Nak/Reject of request id was taken (RFC 1661 5.1) */
+	uint8_t term_id;           /* Identifier of our last Terminate-Request */
+	uint8_t extra_now[PT_CPENG_EXTRA]; /* pol.extra less the options the peer rejected */
+	size_t nextra_now;
+	uint8_t req_pkt[PT_CPENG_MAX_PKT]; /* our last Configure-Request as sent (retransmission, Ack check) */
+	size_t req_len;
 } pt_cpeng;
 
 /* Set up in Initial (RFC 1661 4.2); pol is copied.  kind: PT_CPK_LCP ... */
