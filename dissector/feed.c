@@ -30,6 +30,10 @@ typedef struct ps_model {
 
 static ps_model *model;
 
+/* The last frame of the sequential pass, whatever it carried: the end of input, as pptp-analyze sees it. */
+static uint32_t last_frame;
+static int64_t last_frame_ts;
+
 /* One TCP control connection, hung off Wireshark's conversation. */
 typedef struct ps_tcp {
 	pt_conn *conn;
@@ -184,8 +188,18 @@ static ps_model *model_get(void)
 	return model->tun ? model : NULL;
 }
 
+void ps_feed_frame(packet_info *pinfo)
+{
+	if (!PINFO_FD_VISITED(pinfo) && pinfo->num > last_frame) {
+		last_frame = pinfo->num;
+		last_frame_ts = (int64_t)pinfo->abs_ts.secs * 1000000 + pinfo->abs_ts.nsecs / 1000;
+	}
+}
+
 void ps_feed_init(void)
 {
+	last_frame = 0;
+	last_frame_ts = 0;
 	ps_feed_cleanup();
 }
 
@@ -219,11 +233,17 @@ void ps_feed_postseq(void)
 		return;
 	model->finished = 1;
 	memset(&end, 0, sizeof end);
-	end.pkt = model->last_pkt;
-	end.ts_us = model->last_ts;
+	end.pkt = last_frame > model->last_pkt ? last_frame : model->last_pkt;
+	end.ts_us = last_frame > model->last_pkt ? last_frame_ts : model->last_ts;
 	end.call = -1;
 	end.dir = PT_DIR_UNKNOWN;
 	model->pinfo = NULL;
+	/* RFC 9293: connections still open at the end of the capture end there (PT_END_EOF), as in pptp-analyze */
+	for (unsigned i = 0; tcp_states && i < tcp_states->len; i++) {
+		ps_tcp *s = g_ptr_array_index(tcp_states, i);
+		if (s->conn && !s->conn->ended)
+			pt_tunnel_ctrl_close(model->tun, s->conn, PT_END_EOF, 0, 0, NULL, &end);
+	}
 	pt_tunnel_finish(model->tun, &end);
 }
 
@@ -358,6 +378,9 @@ void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo, const void *tcpinfo)
 	if (!s->have_next[dir]) {
 		s->next[dir] = ti->seq;
 		s->have_next[dir] = 1;
+		/* as lib/tcpreasm does: a stream joined mid-way starts each direction with an empty gap */
+		if (s->conn->midstream)
+			pt_tunnel_ctrl_gap(m->tun, s->conn, dir, 0, &at);
 	}
 	d = (int32_t)(ti->seq - s->next[dir]);
 	if (!s->pend[dir])

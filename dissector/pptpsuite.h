@@ -43,6 +43,7 @@ typedef struct ps_rec {
 void ps_feed_init(void);        /* a capture file (re)opens: credentials taken from the UAT */
 void ps_feed_cleanup(void);
 void ps_feed_postseq(void);     /* the sequential pass is over: end of input for the model */
+void ps_feed_frame(packet_info *pinfo);  /* every frame (a postdissector): notes the last one */
 void ps_feed_gre(tvbuff_t *tvb, packet_info *pinfo);
 void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo, const void *tcpinfo);
 ps_rec *ps_rec_get(packet_info *pinfo);    /* NULL when the frame has none */

@@ -141,14 +141,11 @@ static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, c
 		proto_item_set_generated(it);
 		it = proto_tree_add_string(ft, hf_message, tvb, 0, 0, f->msg);
 		proto_item_set_generated(it);
-		if (f->conn) {
-			it = proto_tree_add_uint(ft, hf_conn, tvb, 0, 0, f->conn);
-			proto_item_set_generated(it);
-		}
-		if (f->call >= 0) {
-			it = proto_tree_add_uint(ft, hf_call, tvb, 0, 0, (guint32)f->call + 1);
-			proto_item_set_generated(it);
-		}
+		/* always present (0: none), so that -T fields lists line up finding by finding */
+		it = proto_tree_add_uint(ft, hf_conn, tvb, 0, 0, f->conn);
+		proto_item_set_generated(it);
+		it = proto_tree_add_uint(ft, hf_call, tvb, 0, 0, f->call >= 0 ? (guint32)f->call + 1 : 0);
+		proto_item_set_generated(it);
 		if (dir_name(f->dir)) {
 			it = proto_tree_add_string(ft, hf_from, tvb, 0, 0, dir_name(f->dir));
 			proto_item_set_generated(it);
@@ -166,7 +163,6 @@ static int dissect_gre_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 	ps_feed_gre(tvb, pinfo);
 	n = call_dissector_with_data(gre_handle, tvb, pinfo, tree, data);
-	show_findings(tvb, pinfo, tree, ps_rec_get(pinfo));
 	return n ? n : (int)tvb_captured_length(tvb);
 }
 
@@ -177,7 +173,6 @@ static int dissect_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 	ps_feed_tcp(tvb, pinfo, data);
 	n = call_dissector_with_data(pptp_handle, tvb, pinfo, tree, data);
-	show_findings(tvb, pinfo, tree, ps_rec_get(pinfo));
 	return n ? n : (int)tvb_captured_length(tvb);
 }
 
@@ -240,6 +235,18 @@ static int dissect_mppe(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 
 /* ---- registration ---- */
 
+/*
+ * Every frame, after the others: notes where the capture ends, and shows the findings and credential check of the
+ * frame (also those the end of input put on a frame that carried no PPTP).
+ */
+static int dissect_last(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+	(void)data;
+	ps_feed_frame(pinfo);
+	show_findings(tvb, pinfo, tree, ps_rec_get(pinfo));
+	return 0;
+}
+
 static void feed_init(void)
 {
 	ps_feed_init();
@@ -289,8 +296,8 @@ void proto_register_pptpsuite(void)
 		{ &hf_severity, { "Severity", "pptpsuite.severity", FT_STRING, BASE_NONE, NULL, 0, "error, warning or info", HFILL } },
 		{ &hf_rfc, { "RFC section", "pptpsuite.rfc", FT_STRING, BASE_NONE, NULL, 0, "The RFC and section the rule checks", HFILL } },
 		{ &hf_message, { "Message", "pptpsuite.message", FT_STRING, BASE_NONE, NULL, 0, "What was seen, precisely", HFILL } },
-		{ &hf_conn, { "Control connection", "pptpsuite.conn", FT_UINT32, BASE_DEC, NULL, 0, "1-based, in order of appearance", HFILL } },
-		{ &hf_call, { "Call", "pptpsuite.call", FT_UINT32, BASE_DEC, NULL, 0, "1-based, in order of appearance", HFILL } },
+		{ &hf_conn, { "Control connection", "pptpsuite.conn", FT_UINT32, BASE_DEC, NULL, 0, "1-based, in order of appearance; 0 none", HFILL } },
+		{ &hf_call, { "Call", "pptpsuite.call", FT_UINT32, BASE_DEC, NULL, 0, "1-based, in order of appearance; 0 none", HFILL } },
 		{ &hf_from, { "From", "pptpsuite.from", FT_STRING, BASE_NONE, NULL, 0, "Sender: PNS or PAC", HFILL } },
 		{ &hf_mppe_coherency, { "Coherency count", "pptpsuite.mppe.coherency", FT_UINT16, BASE_DEC, NULL, 0, "RFC 3078 3.1", HFILL } },
 		{ &hf_mppe_flushed, { "Flushed (A)", "pptpsuite.mppe.flushed", FT_BOOLEAN, BASE_NONE, NULL, 0, "RFC 3078 3.1 bit A", HFILL } },
@@ -372,4 +379,5 @@ void proto_reg_handoff_pptpsuite(void)
 	if (pptp_handle)
 		dissector_add_uint("tcp.port", 1723, create_dissector_handle(dissect_tcp_hook, proto_pptpsuite));
 	dissector_add_uint("ppp.protocol", 0x00fd, create_dissector_handle(dissect_mppe, proto_pptpsuite));
+	register_postdissector(create_dissector_handle(dissect_last, proto_pptpsuite));
 }
