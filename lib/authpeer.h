@@ -61,6 +61,10 @@ typedef struct pt_authpeer {
 	char peer_name[64];       /* server: the Name / Peer-ID received (printable) */
 	uint8_t last[PT_AUTHPEER_MAX_PKT];   /* our last packet, for retransmission */
 	size_t last_len;
+	/* added with authpeer.c */
+	char our_name[64];        /* server: the Name of our CHAP Challenge (init sets "pptp-suite"; may be changed) */
+	uint8_t user_mode;        /* server, MS-CHAPv2: enum pt_mschap_user the Response matched (for S=) */
+	uint8_t next_chal[16];    /* server, MS-CHAPv2: the C= challenge of our Failure */
 } pt_authpeer;
 
 /*
