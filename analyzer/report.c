@@ -49,6 +49,16 @@ static const char *auth_state(int s)
 
 static void mppe_desc(const struct pt_call_ext *x, char *buf, size_t cap)
 {
+	if (!x->ccp_open && x->ppp.midsession) {
+		/* negotiated before the capture: only what the frames show (RFC 3078 3.1 header bits) */
+		uint64_t dn = x->mppe_d_frames[0] + x->mppe_d_frames[1], an = x->mppe_a_frames[0] + x->mppe_a_frames[1];
+		if (dn)
+			snprintf(buf, cap, "MPPE, negotiated before the capture (%s, key length unknown): keys unknown",
+				 an == dn ? "stateless" : "stateful");
+		else
+			snprintf(buf, cap, "none seen (negotiated before the capture)");
+		return;
+	}
 	if (!x->ccp_open) {
 		snprintf(buf, cap, "%s", (x->mppe_wanted[0] || x->mppe_wanted[1]) ? "asked for, never negotiated" : "none");
 		return;
@@ -142,7 +152,8 @@ static void findings_for(FILE *f, const pa_findings *fs, uint32_t conn, int32_t 
 	size_t shown = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		const pt_finding *x = &fs->v[i];
-		if (x->at.conn != conn || x->at.call != call)
+		/* a call's findings by the call alone: a call first seen in GRE may be given to its connection later */
+		if (call >= 0 ? x->at.call != call : (x->at.conn != conn || x->at.call >= 0))
 			continue;
 		finding_line(f, x, t0, indent);
 		shown++;
@@ -150,7 +161,7 @@ static void findings_for(FILE *f, const pa_findings *fs, uint32_t conn, int32_t 
 	/* repetitions beyond the per-rule limit */
 	for (size_t i = 0; i < fs->capreps; i++) {
 		const pa_rep *r = &fs->reps[i];
-		if (r->count && r->conn == conn && r->call == call && fs->max_per_rule &&
+		if (r->count && (call >= 0 ? r->call == call : r->conn == conn && r->call < 0) && fs->max_per_rule &&
 		    r->count > (uint32_t)fs->max_per_rule)
 			fprintf(f, "%s        ... and %u more %s\n", indent, r->count - (uint32_t)fs->max_per_rule,
 				pt_rule_get(r->rule)->id);
@@ -190,12 +201,16 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 			fprintf(f, ", down packet %" PRIu64 " at %s", k->down_pkt, te);
 		}
 		fputc('\n', f);
+	} else if (k->up_inferred) {
+		fprintf(f, "    up         before the capture started (not seen on the control channel)\n");
 	} else if (k->conn) {
 		fprintf(f, "    not connected%s\n", k->down ? " (refused)" : "");
 	}
 	gre_line(f, "PNS>PAC", &k->gre[PT_DIR_PNS]);
 	gre_line(f, "PAC>PNS", &k->gre[PT_DIR_PAC]);
-	fprintf(f, "    LCP        %s", o->cp[PT_CPK_LCP].ever_opened ? "opened" : "not opened");
+	fprintf(f, "    LCP        %s", o->cp[PT_CPK_LCP].ever_opened ? "opened"
+					 : pt_pppobs_lcp_assumed(o) ? "negotiated before the capture started (not in it)"
+					 : "not opened");
 	if (o->cp[PT_CPK_LCP].ever_opened)
 		fprintf(f, "; MRU PNS %u, PAC %u", o->lcp[PT_DIR_PNS].mru, o->lcp[PT_DIR_PAC].mru);
 	fputc('\n', f);
@@ -317,9 +332,11 @@ void pa_report_text(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 
 /* ---- JSON Lines (docs/json.md) ---- */
 
-static void json_finding(FILE *f, const pt_finding *x)
+static void json_finding(FILE *f, const pt_finding *x, const pt_tunnel *t)
 {
 	const pt_rule *r = pt_rule_get(x->rule);
+	const pt_call *k = x->at.call >= 0 ? pt_tunnel_call(t, (size_t)x->at.call) : NULL;
+	uint32_t conn = k ? k->conn : x->at.conn; /* a call first seen in GRE may be given to its connection later */
 	pa_json j;
 
 	pa_json_begin(&j, f, "finding");
@@ -328,8 +345,8 @@ static void json_finding(FILE *f, const pt_finding *x)
 	pa_json_str(&j, "ref", r->ref);
 	pa_json_uint(&j, "packet", x->at.pkt);
 	pa_json_time(&j, "ts", x->at.ts_us);
-	if (x->at.conn)
-		pa_json_uint(&j, "conn", x->at.conn);
+	if (conn)
+		pa_json_uint(&j, "conn", conn);
 	if (x->at.call >= 0)
 		pa_json_int(&j, "call", x->at.call + 1);
 	if (x->at.dir == PT_DIR_PNS || x->at.dir == PT_DIR_PAC)
@@ -427,7 +444,9 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 			pa_json_uint(&j, "pns_call_id", k->pns_call_id);
 		if (k->has_pac_id)
 			pa_json_uint(&j, "pac_call_id", k->pac_call_id);
-		pa_json_bool(&j, "up", k->up);
+		pa_json_bool(&j, "up", k->up || k->up_inferred);
+		if (k->up_inferred)
+			pa_json_bool(&j, "up_inferred", 1);
 		if (k->up)
 			pa_json_uint(&j, "up_packet", k->up_pkt);
 		for (int d = 0; d < 2; d++) {
@@ -482,5 +501,5 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 	}
 	each_verdict(t, json_verdict, f);
 	for (size_t i = 0; i < fs->n; i++)
-		json_finding(f, &fs->v[i]);
+		json_finding(f, &fs->v[i], t);
 }

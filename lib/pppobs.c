@@ -95,6 +95,35 @@ int pt_pppobs_mppe_active(const pt_pppobs *o, int receiver)
 	       (o->ccp[receiver].mppe_bits & PT_CCP_MPPE_KEYS) != 0;
 }
 
+void pt_pppobs_assume_open(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink *sink, const pt_where *at)
+{
+	if (!o->midsession)
+		pt_report(sink, PT_R_PPP_NEGOTIATION_NOT_CAPTURED, at,
+			  "LCP/CCP negotiation not in the capture: started mid-session (first frame: %s from the %s)",
+			  f ? pt_ppp_proto_name(f->proto) : "?", side_name(dir));
+	o->midsession = 1;
+	for (int k = 0; k < PT_CPK__N; k++) {
+		o->cp[k].opened = 1;
+		o->cp[k].assumed = 1;
+	}
+	/* RFC 1661 3.5: data flows only after authentication, so it is over */
+	o->auth_done = 1;
+}
+
+int pt_pppobs_lcp_assumed(const pt_pppobs *o)
+{
+	return o->midsession && !o->cp[PT_CPK_LCP].ever_opened;
+}
+
+int pt_pppobs_link_start(const pt_ppp_frame *f)
+{
+	uint8_t code = 0;
+
+	/* RFC 1661 3.2, 4: a link starts with Configure (and may end with Terminate) packets */
+	return f->proto == PT_PPP_LCP && pt_peek_u8(&f->info, 0, &code) == PT_OK && code >= PT_CP_CONF_REQ &&
+	       code <= PT_CP_TERM_ACK;
+}
+
 /* ---- stored Configure-Request options ---- */
 
 static size_t req_kept(const pt_pppobs_req *r)
@@ -284,6 +313,7 @@ static void cp_down(pt_pppobs *o, int kind, pt_pppobs_event *ev)
 	if (cp->opened && ev->cp_kind == kind)
 		ev->what |= PT_PPPEV_CP_DOWN;
 	cp->opened = 0;
+	cp->assumed = 0;
 	cp->side[0].acked = 0;
 	cp->side[1].acked = 0;
 	if (kind != PT_CPK_LCP)
@@ -293,6 +323,7 @@ static void cp_down(pt_pppobs *o, int kind, pt_pppobs_event *ev)
 		if (k == PT_CPK_LCP)
 			continue;
 		o->cp[k].opened = 0;
+		o->cp[k].assumed = 0;
 		o->cp[k].side[0].acked = 0;
 		o->cp[k].side[1].acked = 0;
 	}
@@ -573,6 +604,13 @@ static void check_magic(pt_pppobs *o, int dir, const pt_cp_pkt *p, const pt_sink
 	const pt_pppobs_lcp *own = &o->lcp[dir], *peer = &o->lcp[1 - dir];
 	const char *cn = pt_vs_name_or(pt_cp_code_vs, p->code, "?");
 
+	if (pt_pppobs_lcp_assumed(o) && !o->lcp[dir].has_magic && p->magic != 0) {
+		/* negotiated before the capture: the sender's magic is what it sends (RFC 1661 5.8) */
+		if (!(o->lcp[1 - dir].has_magic && o->lcp[1 - dir].magic == p->magic)) {
+			o->lcp[dir].has_magic = 1;
+			o->lcp[dir].magic = p->magic;
+		}
+	}
 	/* RFC 1661 6.4: "Reception of a Magic-Number field equal to the
 	 * negotiated local Magic-Number indicates a looped-back link" */
 	if (peer->has_magic && p->magic == peer->magic && !(own->has_magic && own->magic == p->magic))
@@ -941,7 +979,7 @@ static void on_data(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink 
 			  "%s frame from %s before %s opened (reported once per direction)", pt_ppp_proto_name(proto),
 			  side_name(dir), proto == PT_PPP_IP ? "IPCP" : "IPV6CP");
 	/* RFC 1661 6.1: the MRU bounds the Information field (not the protocol field) */
-	if (len > o->lcp[peer].mru && !f->truncated && !f->decrypted && once(o, ONCE_MRU, dir))
+	if (len > o->lcp[peer].mru && !pt_pppobs_lcp_assumed(o) && !f->truncated && !f->decrypted && once(o, ONCE_MRU, dir))
 		pt_report(sink, PT_R_PPP_MRU_EXCEEDED, at,
 			  "%s frame from %s: information field %zu octets, %s's MRU %u (reported once per direction)",
 			  pt_ppp_proto_name(proto), side_name(dir), len, side_name(peer), o->lcp[peer].mru);
@@ -971,7 +1009,7 @@ static void check_framing(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt
 					  pt_vs_name_or(pt_cp_code_vs, code, "packet"), side_name(dir),
 					  o->lcp[1 - dir].acfc ? " (ACFC negotiated)" : "");
 			}
-		} else if (!o->lcp[peer].acfc && once(o, ONCE_ACFC, dir)) {
+		} else if (!o->lcp[peer].acfc && !pt_pppobs_lcp_assumed(o) && once(o, ONCE_ACFC, dir)) {
 			/* RFC 1661 6.6: only when the receiver asked for ACFC */
 			pt_report(sink, PT_R_PPP_ACFC_NOT_NEGOTIATED, at,
 				  "%s frame from %s without address and control fields; %s did not negotiate ACFC",
@@ -979,7 +1017,7 @@ static void check_framing(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt
 		}
 	}
 	/* RFC 1661 6.5: "MUST NOT be transmitted unless this Configuration Option has been negotiated" */
-	if (f->pfc_used && !o->lcp[peer].pfc && once(o, ONCE_PFC, dir))
+	if (f->pfc_used && !o->lcp[peer].pfc && !pt_pppobs_lcp_assumed(o) && once(o, ONCE_PFC, dir))
 		pt_report(sink, PT_R_PPP_PFC_NOT_NEGOTIATED, at,
 			  "%s frame from %s with a one-octet protocol field; %s did not negotiate PFC",
 			  pt_ppp_proto_name(f->proto), side_name(dir), side_name(peer));

@@ -67,6 +67,7 @@ typedef struct pt_pppobs_cp {
 	                        * Terminate-Ack (the peer may still send until then) */
 	uint8_t ever_opened;
 	uint8_t rejected;      /* the peer sent an LCP Protocol-Reject of this protocol */
+	uint8_t assumed;       /* taken as Opened without seeing the negotiation (pt_pppobs_assume_open) */
 } pt_pppobs_cp;
 
 typedef struct pt_pppobs_lcp {
@@ -129,6 +130,8 @@ typedef struct pt_pppobs {
 	pt_pppobs_ipv6cp ipv6cp[2];
 	pt_pppobs_auth auth[2];          /* indexed by the authenticator */
 	uint8_t auth_done;   /* LCP opened and every negotiated authentication succeeded */
+	uint8_t midsession;  /* the capture started after LCP, authentication and the NCPs: their
+	                      * negotiation is not in it (pt_pppobs_assume_open) */
 	uint32_t once;       /* per-call "reported already" bits of the per-frame rules */
 	unsigned n_frames[2];
 	unsigned n_data[2];
@@ -191,6 +194,20 @@ int pt_pppobs_on_frame(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_si
  */
 int pt_pppobs_on_packet(pt_pppobs *o, int dir, pt_cursor *c, int truncated, const pt_sink *sink,
 			const pt_where *at, pt_pppobs_event *ev);
+
+/*
+ * The capture starts inside a running session: LCP, authentication, CCP and the NCPs
+ * were negotiated before it.  Every protocol is taken as Opened (cp[].assumed, not
+ * ever_opened) so that the checks that only follow from seeing the negotiation stay
+ * quiet; values are learnt from the traffic where it shows them (Echo magic numbers).
+ * ppp.negotiation.not_captured is reported once (f: the first frame seen, from dir).
+ * A later Configure-Request renegotiates as usual.
+ */
+void pt_pppobs_assume_open(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink *sink, const pt_where *at);
+/* The frame belongs to LCP link establishment or termination (Configure-*, Terminate-*). */
+int pt_pppobs_link_start(const pt_ppp_frame *f);
+/* 1 while the framing and values of LCP are assumed rather than seen negotiated. */
+int pt_pppobs_lcp_assumed(const pt_pppobs *o);
 
 /* MPPE in force for what `receiver` receives: CCP opened with a key length. */
 int pt_pppobs_mppe_active(const pt_pppobs *o, int receiver);

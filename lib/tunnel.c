@@ -636,20 +636,41 @@ static pt_call *call_by_gre(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 }
 
 /* GRE whose call we never saw on a control connection: model it on its own so PPP is still followed. */
+/* The newest control connection between these two hosts (either way round), or NULL. */
+static pt_conn *conn_between(pt_tunnel *t, const pt_addr *a, const pt_addr *b)
+{
+	for (size_t i = t->nconns; i-- > 0;) {
+		pt_conn *c = t->conns[i];
+		if ((pt_addr_eq(&c->cli, a) && pt_addr_eq(&c->srv, b)) || (pt_addr_eq(&c->cli, b) && pt_addr_eq(&c->srv, a)))
+			return c;
+	}
+	return NULL;
+}
+
 static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, const pt_addr *dst, const pt_where *at,
 			    int *dir)
 {
 	pt_call *k;
+	pt_conn *host;
 	pt_where w = *at;
 
-	/* the reverse direction of an orphan already seen, still missing its other id */
+	/* the other direction of a call first seen in GRE, still missing the id this direction carries */
 	for (size_t i = t->ncalls; i-- > 0;) {
 		k = t->calls[i];
-		if (k->conn == 0 && !k->has_pns_id && pt_addr_eq(&k->pns, dst) && pt_addr_eq(&k->pac, src)) {
+		if (k->fsm_call >= 0)
+			continue;
+		if (!k->has_pns_id && pt_addr_eq(&k->pns, dst) && pt_addr_eq(&k->pac, src)) {
 			k->has_pns_id = 1;
 			k->pns_call_id = call_id;
 			call_bind_ids(t, k);
 			*dir = PT_DIR_PAC;
+			return k;
+		}
+		if (!k->has_pac_id && pt_addr_eq(&k->pns, src) && pt_addr_eq(&k->pac, dst)) {
+			k->has_pac_id = 1;
+			k->pac_call_id = call_id;
+			call_bind_ids(t, k);
+			*dir = PT_DIR_PNS;
 			return k;
 		}
 	}
@@ -680,6 +701,24 @@ static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 			return k;
 		}
 	}
+	/* a control connection between these hosts whose start is not in the capture: a call set up before it */
+	host = conn_between(t, src, dst);
+	if (host && host->midstream) {
+		int d = pt_addr_eq(src, host->pns_is_cli ? &host->cli : &host->srv) ? PT_DIR_PNS : PT_DIR_PAC;
+		k = call_new(t, host, at);
+		if (!k)
+			return NULL;
+		if (d == PT_DIR_PNS) {
+			k->has_pac_id = 1;
+			k->pac_call_id = call_id;
+		} else {
+			k->has_pns_id = 1;
+			k->pns_call_id = call_id;
+		}
+		call_bind_ids(t, k);
+		*dir = d;
+		return k;
+	}
 	if (t->norphans >= MAX_ORPHANS)
 		return NULL;
 	k = call_new(t, NULL, at);
@@ -696,12 +735,14 @@ static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 	w.conn = 0;
 	w.call = k->idx;
 	w.dir = PT_DIR_UNKNOWN;
-	{
+	if (host) {
 		char s[64], d[64];
+		/* RFC 2637 3.2: the connection's start is in the capture, and it never set up this Call ID */
 		pt_addr_fmt(src, 0, s, sizeof s);
 		pt_addr_fmt(dst, 0, d, sizeof d);
 		pt_report(&t->sink, PT_R_GRE_UNKNOWN_CALL, &w,
 			  "GRE %s > %s for Call ID %u: no control connection in the capture set it up", s, d, call_id);
+		k->orphan_told = 1;
 	}
 	*dir = PT_DIR_PNS;
 	return k;
@@ -776,7 +817,8 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 			k->reported_after_clear = 1;
 			pt_report(&t->sink, PT_R_GRE_AFTER_CLEAR, &w, "GRE from the %s for Call ID %u after the call was cleared",
 				  dir == PT_DIR_PNS ? "PNS" : "PAC", h.call_id);
-		} else if (!k->up && !k->down && !k->reported_before_up) {
+		} else if (!k->up && !k->down && k->fsm_call >= 0 && !k->reported_before_up) {
+			/* a call set up before the capture (k->up_inferred) was connected: nothing early about it */
 			k->reported_before_up = 1;
 			pt_report(&t->sink, PT_R_GRE_BEFORE_UP, &w, "GRE from the %s before the call was connected",
 				  dir == PT_DIR_PNS ? "PNS" : "PAC");
@@ -798,8 +840,52 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 		t->hooks.on_gre_call(t->hooks.user, &w, k);
 }
 
+/*
+ * A call first seen in GRE, before any control connection between its hosts: now that the whole capture
+ * has been read, give it to a connection that started before the capture (its call was set up before it),
+ * or say what is known.  Only what was captured can be a fault: an unknown Call ID on a connection seen
+ * from its start (gre.call.unknown), not GRE whose control connection is simply not in the capture.
+ */
+static void orphan_settle(pt_tunnel *t, pt_call *k)
+{
+	pt_conn *host = conn_between(t, &k->pns, &k->pac);
+	pt_where w;
+	char s[64], d[64];
+
+	if (k->conn || k->orphan_told)
+		return;
+	k->orphan_told = 1;
+	memset(&w, 0, sizeof w);
+	w.call = k->idx;
+	w.dir = PT_DIR_UNKNOWN;
+	w.pkt = k->d[PT_DIR_PNS].first_pkt ? k->d[PT_DIR_PNS].first_pkt : k->d[PT_DIR_PAC].first_pkt;
+	w.ts_us = k->d[PT_DIR_PNS].first_pkt ? k->d[PT_DIR_PNS].t_first : k->d[PT_DIR_PAC].t_first;
+	pt_addr_fmt(&k->pns, 0, s, sizeof s);
+	pt_addr_fmt(&k->pac, 0, d, sizeof d);
+	if (host && host->midstream &&
+	    pt_addr_eq(&k->pns, host->pns_is_cli ? &host->cli : &host->srv)) {
+		/* the first GRE sender is the connection's PNS: roles agree, the call is the connection's */
+		k->conn = host->idx;
+		host->ncalls++;
+		return;
+	}
+	if (host && !host->midstream) {
+		pt_report(&t->sink, PT_R_GRE_UNKNOWN_CALL, &w,
+			  "GRE %s > %s for Call ID %u: no control connection in the capture set it up", s, d, k->pac_call_id);
+		return;
+	}
+	if (host)
+		pt_report(&t->sink, PT_R_GRE_NO_CONTROL, &w,
+			  "GRE %s <> %s: a call set up before the capture on control connection %u", s, d, host->idx);
+	else
+		pt_report(&t->sink, PT_R_GRE_NO_CONTROL, &w,
+			  "GRE %s <> %s: its control connection is not in the capture", s, d);
+}
+
 void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)
 {
+	for (size_t i = 0; i < t->ncalls; i++)
+		orphan_settle(t, t->calls[i]);
 	for (size_t i = 0; i < t->nconns; i++) {
 		pt_conn *c = t->conns[i];
 		pt_where w = conn_where(c, at, PT_DIR_UNKNOWN);

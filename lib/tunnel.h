@@ -98,6 +98,9 @@ struct pt_call {
 	int32_t hnext[2];              /* GRE lookup chains */
 	uint8_t bound[2];
 	uint8_t reported_after_clear, reported_before_up, reported_addr;
+	uint8_t orphan_told;           /* GRE without its control connection: reported */
+	uint8_t up_inferred;           /* not seen coming up on the control channel, but its PPP session was
+	                                * already running when the capture started (mid-session) */
 };
 
 typedef struct pt_tunnel_hooks {
@@ -219,6 +222,10 @@ struct pt_call_ext {
 	uint64_t mppe_refused_pkt;
 	uint32_t mppe_wanted[2];         /* MPPE bits each side asked for in its CCP Configure-Request */
 	uint64_t ipcp_naks[2], ipcp_rejs[2], ipcp_termreq_pkt;
+	/* a capture that starts mid-session: 0x00FD frames by sender with the MPPE D (encrypted) bit, and of
+	 * them those with A (FLUSHED) set, which every stateless packet has (RFC 3078 3.1) */
+	uint64_t mppe_d_frames[2], mppe_a_frames[2];
+	uint64_t midsession_pkt;         /* where the capture was found to start mid-session, 0 no */
 };
 
 /* Did a rule fire on this connection / call? */

@@ -340,7 +340,7 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 		s->other++;
 	}
 	/* RFC 1661 6.1: the receiver's MRU bounds the Information field */
-	if (rx->mru && len > rx->mru && !x->oversize[dir]++)
+	if (rx->mru && len > rx->mru && !pt_pppobs_lcp_assumed(&x->ppp) && !x->oversize[dir]++)
 		x->oversize_pkt[dir] = at->pkt;
 	if (t->hooks.on_inner)
 		t->hooks.on_inner(t->hooks.user, at, proto, p, len);
@@ -657,6 +657,40 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 	}
 }
 
+/*
+ * Did the capture start inside a running session?  The first frame of the call is not LCP link
+ * establishment (RFC 1661 3.2: Configure and Terminate packets come first), and the call's start is
+ * not in the capture either: no Outgoing/Incoming-Call pair, or GRE sequence numbers that do not start
+ * at 0 (RFC 2637 4.3).  With the start in the capture, the same frame is a fault of the sender.
+ */
+static int starts_midsession(const pt_call *k, int dir, const pt_ppp_frame *f)
+{
+	int start_seen = (k->req_pkt || k->up_pkt) && k->gre[dir].has_seq && k->gre[dir].first_seq == 0;
+
+	return !pt_pppobs_link_start(f) && !start_seen;
+}
+
+/* An 0x00FD frame of a session whose CCP was negotiated before the capture: what its MPPE header shows. */
+static void midsession_mppe(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	pt_cursor c = f->info;
+	uint16_t h;
+
+	/* RFC 3078 3.1: A B C D bits and a 12-bit coherency count */
+	if (pt_get_u16(&c, &h) != PT_OK || !(h & PT_MPPE_BIT_D))
+		return;
+	if (!x->mppe_d_frames[0] && !x->mppe_d_frames[1]) {
+		x->keys = 2;
+		pt_report(&t->sink, PT_R_MPPE_KEY_UNKNOWN, at,
+			  "MPPE negotiated before the capture (coherency count %u): keys unknown, payload not decrypted",
+			  h & 0x0fffu);
+	}
+	x->mppe_d_frames[dir]++;
+	if (h & PT_MPPE_BIT_A)
+		x->mppe_a_frames[dir]++;
+}
+
 void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, size_t len, int truncated,
 			const pt_where *at)
 {
@@ -686,6 +720,12 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 		uint8_t alg = x->auth[0].alg ? x->auth[0].alg : x->auth[1].alg;
 		decode_line(t, at, "  ", ppp, len, alg);
 	}
+	if (!x->ppp.n_frames[0] && !x->ppp.n_frames[1] && starts_midsession(k, dir, &f)) {
+		pt_pppobs_assume_open(&x->ppp, dir, &f, &t->sink, at);
+		x->midsession_pkt = at->pkt;
+		if (!k->up)
+			k->up_inferred = 1;
+	}
 	memset(&ev, 0, sizeof ev);
 	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
 	on_ppp_event(t, k, dir, &ev, at);
@@ -694,6 +734,8 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 			x->auth[a] = x->ppp.auth[a];
 	if (f.proto == PT_PPP_COMP) {
 		k->d[dir].data_frames++;
+		if (x->ppp.midsession && !x->ccp_open)
+			midsession_mppe(t, k, dir, &f, at);
 		if (!truncated)
 			mppe_frame(t, k, dir, &f, at);
 	} else if (f.proto == PT_PPP_IP || f.proto == 0x0057) {

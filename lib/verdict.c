@@ -259,7 +259,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 	}
 
 	/* 2. GRE: the classic failure is a firewall or NAT that passes TCP 1723 and drops protocol 47 */
-	if (k->up || !c) {
+	if (k->up || !c || k->fsm_call < 0) {
 		int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;
 		if (!pns && !pac) {
 			evidence(v, k->up_pkt);
@@ -286,8 +286,9 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 	}
 
 	/* a capture that starts after PPP negotiation: nothing to judge until the data */
-	if (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
-	    k->d[0].data_frames + k->d[1].data_frames > 0)
+	if (pt_pppobs_lcp_assumed(o) ||
+	    (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
+	     k->d[0].data_frames + k->d[1].data_frames > 0))
 		goto data;
 
 	/* 3. LCP */
@@ -547,6 +548,12 @@ data:
 					   x->user[a], x->authv[a] == PT_AUTHV_OK ? " (password verified)" : x->authv[a] == PT_AUTHV_WRONG ? " (the password given does not match)" : "");
 		if (x->ccp_open && x->key_bits)
 			pt_fmt_cat(what, sizeof what, &used, "%s%s", used ? ", " : "", mppe_words(x->mppe_bits, wb, sizeof wb));
+		else if (o->midsession && x->mppe_d_frames[0] + x->mppe_d_frames[1])
+			/* RFC 3078 3.1: the D bit says encrypted; A on every packet says stateless */
+			pt_fmt_cat(what, sizeof what, &used, "%snegotiated before the capture: MPPE %s, keys unknown", used ? ", " : "",
+				   x->mppe_a_frames[0] + x->mppe_a_frames[1] == x->mppe_d_frames[0] + x->mppe_d_frames[1] ? "stateless" : "stateful");
+		else if (pt_pppobs_lcp_assumed(o))
+			pt_fmt_cat(what, sizeof what, &used, "%snegotiated before the capture, no encryption seen", used ? ", " : "");
 		else
 			pt_fmt_cat(what, sizeof what, &used, "%sno encryption", used ? ", " : "");
 		evidence(v, x->auth_done_pkt);

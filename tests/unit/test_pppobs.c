@@ -876,6 +876,41 @@ static void test_random_frames(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* A capture that starts mid-session (issue 20): the note once, then no finding that only follows from the
+ * negotiation being out of the capture; the Echo magic numbers are learnt from the traffic. */
+static void test_midsession(void)
+{
+	pt_ppp_frame f;
+	pt_cursor c;
+
+	start();
+	CU_ASSERT_EQUAL(ut_hex("21 45 00 00 14 00 00 00 00 40 01 00 00 0a 00 00 02 0a 00 00 01", frame, sizeof frame), 21);
+	c = pt_cur(frame, 21);
+	CU_ASSERT_FATAL(pt_ppp_parse(&c, &f) == PT_OK);
+	CU_ASSERT(!pt_pppobs_link_start(&f));
+	pt_pppobs_assume_open(&obs, PNS, &f, &sink, &at);
+	pt_pppobs_assume_open(&obs, PNS, &f, &sink, &at); /* once per call */
+	expect_only(PT_R_PPP_NEGOTIATION_NOT_CAPTURED, 1);
+	CU_ASSERT(pt_pppobs_lcp_assumed(&obs));
+	clear_findings();
+	/* ACFC and PFC, IP before any IPCP seen, an 0x00FD frame before any CCP seen: all quiet */
+	CU_ASSERT_EQUAL(feed(PNS, 21, 0), PT_OK);
+	CU_ASSERT_EQUAL(rawf(PAC, "fd 90 00 11 22 33 44"), PT_OK);
+	/* Echo-Request and Reply with each side's magic: learnt, not "expected 0" */
+	CU_ASSERT_EQUAL(rawf(PNS, "ff 03 c0 21 09 05 00 08 11 22 33 44"), PT_OK);
+	CU_ASSERT_EQUAL(rawf(PAC, "ff 03 c0 21 0a 05 00 08 55 66 77 88"), PT_OK);
+	CU_ASSERT_EQUAL(nfind, 0);
+	/* ... and used: the PAC sending the PNS's magic is a looped-back link */
+	CU_ASSERT_EQUAL(rawf(PAC, "ff 03 c0 21 09 06 00 08 11 22 33 44"), PT_OK);
+	expect_only(PT_R_PPP_LCP_ECHO_LOOPED, 1);
+	/* a renegotiation is checked as usual */
+	clear_findings();
+	CU_ASSERT_EQUAL(rawf(PNS, "ff 03 c0 21 01 01 00 0a 05 06 11 22 33 44"), PT_OK);
+	CU_ASSERT(!obs.cp[PT_CPK_LCP].opened);
+	CU_ASSERT_EQUAL(rawf(PNS, "21 45 00 00 14 00 00 00 00 40 01 00 00 0a 00 00 02 0a 00 00 01"), PT_OK);
+	CU_ASSERT(rule_count[PT_R_PPP_LCP_NCP_BEFORE_OPEN] == 1);
+}
+
 /* Registered last: every rule of rules_ppp.def was produced by some exchange above. */
 static void test_every_ppp_rule_triggered(void)
 {
@@ -906,5 +941,6 @@ void ut_register(void)
 	UT_ADD(s, test_rules_chap);
 	UT_ADD(s, test_rules_ccp_mppe);
 	UT_ADD(s, test_random_frames);
+	UT_ADD(s, test_midsession);
 	UT_ADD(s, test_every_ppp_rule_triggered);
 }

@@ -1,0 +1,127 @@
+#!/bin/sh
+# truth.sh: pptp-analyze tells the truth on partial, odd and real-world captures (issue 20).
+# Each case runs the analyzer on one capture and asserts what the report says and what it must never say:
+#   run CAPTURE [OPTIONS...]   text report, JSON Lines and verdict lines of CAPTURE (a crafted name or a path),
+#                              and the exit status of --fail-on warning
+#   says TEXT / never TEXT     a fixed string is / is not in the text report
+#   rule ID / norule ID        a finding of that rule is / is not in the JSON Lines
+#   nrule ID N                 exactly N findings of that rule
+#   verdict CODE               every verdict line carries [CODE]
+#   jqall EXPR                 jq -e EXPR holds over the JSON Lines slurped into one array
+#   status N                   --fail-on warning exited N (0: nothing to fail on, 1: a real fault)
+: "${PT_TOP:=.}" "${SAN:=build/san}"
+cd "$PT_TOP" || exit 2
+A=${ANALYZE:-$SAN/pptp-analyze}
+export TZ=UTC LC_ALL=C
+pass=0 fail=0 cur=
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() {
+	echo "FAIL $cur: $*"
+	fail=$((fail + 1))
+}
+
+run() {
+	cur=$1
+	case $1 in
+	*/*) f=$1 ;;
+	*) f=build/captures/$1.pcap ;;
+	esac
+	shift
+	if [ ! -f "$f" ]; then
+		ko "no capture $f"
+		: >"$tmp/text"; : >"$tmp/json"; : >"$tmp/verdict"
+		rc=99
+		return
+	fi
+	"$A" "$@" "$f" >"$tmp/text" 2>"$tmp/err"
+	"$A" --json "$@" "$f" >"$tmp/json" 2>>"$tmp/err"
+	"$A" --verdict "$@" "$f" >"$tmp/verdict" 2>>"$tmp/err"
+	"$A" --verdict --fail-on warning "$@" "$f" >/dev/null 2>>"$tmp/err"
+	rc=$?
+	if grep -q 'Sanitizer\|runtime error:' "$tmp/err"; then ko "sanitizer report"; head -5 "$tmp/err"; fi
+}
+says() { if grep -qF -- "$1" "$tmp/text"; then ok; else ko "should say \"$1\""; fi; }
+never() {
+	if grep -qF -- "$1" "$tmp/text"; then ko "must not say \"$1\":"; grep -F -- "$1" "$tmp/text" | head -3 | sed 's/^/    /'; else ok; fi
+}
+rule() { if grep -q "\"rule\":\"$1\"" "$tmp/json"; then ok; else ko "no finding $1"; fi; }
+norule() {
+	if grep -q "\"rule\":\"$1\"" "$tmp/json"; then
+		ko "finding $1 must not be reported:"; grep "\"rule\":\"$1\"" "$tmp/json" | head -2 | sed 's/^/    /'
+	else ok; fi
+}
+nrule() {
+	n=$(grep -c "\"rule\":\"$1\"" "$tmp/json")
+	if [ "$n" -eq "$2" ]; then ok; else ko "$1 reported $n times, expected $2"; fi
+}
+verdict() {
+	n=$(grep -c '^\(call\|connection\) [0-9]* \[' "$tmp/verdict")
+	o=$(grep '^\(call\|connection\) [0-9]* \[' "$tmp/verdict" | grep -cv "^[a-z]* [0-9]* \[$1\] ")
+	if [ "$n" -gt 0 ] && [ "$o" -eq 0 ]; then ok; else ko "verdict should be [$1]:"; sed 's/^/    /' "$tmp/verdict"; fi
+}
+jqall() {
+	if jq -e -s "$1" "$tmp/json" >/dev/null 2>&1; then ok; else ko "jq: $1"; fi
+}
+status() { if [ "$rc" -eq "$1" ]; then ok; else ko "--fail-on warning exited $rc, expected $1"; fi; }
+
+# ---- point 1: what was not captured is not a fault ----
+# mid-session, MPPE: GRE first, the control connection joins later
+run t-midsession-mppe
+nrule ppp.negotiation.not_captured 1
+says "LCP/CCP negotiation not in the capture: started mid-session"
+says "keys unknown"
+never "no encryption"
+never "encryption none"
+for r in ppp.ccp.data_before_open ppp.lcp.ncp_before_open ppp.acfc.not_negotiated ppp.pfc.not_negotiated \
+	ppp.lcp.code_not_opened ppp.lcp.echo_magic ppp.ncp.data_before_open gre.call.unknown gre.call.before_up; do
+	norule "$r"
+done
+never "expected 0x00000000"
+never "no call was placed"
+verdict ok
+jqall '[.[] | select(.type == "call")] | length == 1 and all(.up == true and .conn == 1)'
+jqall '[.[] | select(.type == "verdict" and .ok == true)] | length == 1'
+jqall '[.[] | select(.type == "finding" and .call != null)] | all(.conn == 1)'
+status 0
+
+# mid-session, clear: the control connection first
+run t-midsession-clear
+nrule ppp.negotiation.not_captured 1
+says "no encryption seen"
+for r in ppp.lcp.ncp_before_open ppp.ncp.data_before_open ppp.acfc.not_negotiated ppp.pfc.not_negotiated \
+	ppp.lcp.code_not_opened ppp.lcp.echo_magic ppp.auth.ncp_before_auth gre.call.before_up gre.call.unknown; do
+	norule "$r"
+done
+verdict ok
+jqall '[.[] | select(.type == "call")] | all(.up == true and .up_inferred == true and .conn == 1)'
+jqall '[.[] | select(.type == "verdict")] | all(.ok == true and .verdict == "ok")'
+status 0
+
+# a complete call needs no inference: no note, and "up" is the control channel's
+run clean-mschapv2 --password clientPass
+norule ppp.negotiation.not_captured
+jqall '[.[] | select(.type == "call")] | all(.up == true and (has("up_inferred") | not))'
+status 0
+
+# with the start of the call in the capture, data before LCP is the sender's fault, not a partial capture
+run r-ppp-lcp
+rule ppp.lcp.ncp_before_open
+rule ppp.lcp.code_not_opened
+norule ppp.negotiation.not_captured
+
+# GRE alone: not a fault that the control connection is not in the capture
+run t-gre-only
+nrule gre.call.no_control 1
+norule gre.call.unknown
+verdict ok
+status 0
+# ... but an unknown Call ID on a connection seen from its start is
+run t-gre-unknown-call
+rule gre.call.unknown
+norule gre.call.no_control
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
