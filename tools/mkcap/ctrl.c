@@ -127,18 +127,34 @@ static void defaults(pt_ctrl_msg *msg)
 size_t mk_ctrl_build(mk *m, mk_line *l, const char *name, uint8_t *out, size_t cap)
 {
 	uint16_t type = type_of(name);
-	const pt_ctrl_desc *d = pt_ctrl_desc_get(type);
-	const pt_ctrl_field *hf;
-	size_t nh;
 	pt_ctrl_msg msg;
-	pt_writer w = pt_wr(out, cap);
-	int raw, rc;
 
 	(void)m;
-	if (!d)
+	if (!pt_ctrl_desc_get(type))
 		mk_die(l, 1, "%s: no descriptor in lib/pptp", name);
 	pt_ctrl_init(&msg, type);
 	defaults(&msg);
+	return mk_ctrl_build_from(l, &msg, out, cap);
+}
+
+uint16_t mk_ctrl_type(const char *word)
+{
+	return type_of(word);
+}
+
+size_t mk_ctrl_build_from(mk_line *l, pt_ctrl_msg *tmpl, uint8_t *out, size_t cap)
+{
+	uint16_t type = tmpl->type;
+	const pt_ctrl_desc *d = pt_ctrl_desc_get(type);
+	const pt_ctrl_field *hf;
+	size_t nh;
+	pt_ctrl_msg msg = *tmpl;
+	pt_writer w = pt_wr(out, cap);
+	const char *name = pt_ctrl_abbrev(type);
+	int raw, rc;
+
+	if (!d)
+		mk_die(l, 1, "message type %u: no descriptor in lib/pptp", type);
 	hf = pt_ctrl_hdr_fields(&nh);
 	/* the header's length, message type and magic are the builder's unless given: then the raw builder */
 	raw = set_field(l, &msg, hf, nh);
@@ -153,5 +169,6 @@ size_t mk_ctrl_build(mk *m, mk_line *l, const char *name, uint8_t *out, size_t c
 	rc = raw ? pt_ctrl_build_raw(&msg, &w) : pt_ctrl_build(&msg, &w);
 	if (rc != PT_OK)
 		mk_die(l, 1, "%s: lib/pptp cannot build it: %s", name, pt_strerror(rc));
+	*tmpl = msg;
 	return pt_wlen(&w);
 }

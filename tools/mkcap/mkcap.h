@@ -207,6 +207,10 @@ size_t mk_mutate(mk_line *l, uint8_t *buf, size_t len, size_t cap);
 /* ctrl.c: PPTP control messages through lib/pptp.h */
 int mk_ctrl_is_msg(const char *word);
 size_t mk_ctrl_build(mk *m, mk_line *l, const char *name, uint8_t *out, size_t cap);
+/* the same from a template (pptp-conform: the endpoint's valid message, fields of the line written over it); tmpl gets what was built */
+struct pt_ctrl_msg;
+size_t mk_ctrl_build_from(mk_line *l, struct pt_ctrl_msg *tmpl, uint8_t *out, size_t cap);
+uint16_t mk_ctrl_type(const char *word);  /* 0 if not a message abbreviation */
 
 /* gre.c: the GRE flow commands */
 void mk_call_cmd(mk *m, mk_line *l, mk_call *k, int side);

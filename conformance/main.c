@@ -1,0 +1,306 @@
+/* main.c: pptp-conform, a scripted PPTP conformance peer (RFC 2637): options, the scenario library, the run, the outputs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "conform.h"
+
+#ifndef PT_VERSION
+#define PT_VERSION "0.3"
+#endif
+#ifndef CF_SCENARIO_DIR
+#define CF_SCENARIO_DIR "/usr/share/pptp-suite/scenarios"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("usage: pptp-conform --target ADDR [options]      run the scenario library against a PPTP server\n"
+	      "       pptp-conform --listen ADDR [options]      wait for a PPTP client (server-role scenarios)\n"
+	      "       pptp-conform --list                       id, role, RFC section and title of each scenario\n"
+	      "\n"
+	      "  -t, --target ADDR        the server to test (numeric IPv4 or IPv6); nothing else is sent to\n"
+	      "  -L, --listen ADDR        the local address to accept clients on\n"
+	      "  -p, --port N             TCP port (default 1723)\n"
+	      "  -u, --user NAME          user name for PPP authentication\n"
+	      "      --password-file F    the password, first line of F (or PPTP_PASSWORD in the environment)\n"
+	      "      --password[=PW]      prompt for it on the terminal (with a value: works, but ps shows it)\n"
+	      "  -s, --scenario GLOB      only scenarios whose id matches (repeatable; 'ctrl-*')\n"
+	      "  -r, --run FILE           run a scenario file of your own (repeatable)\n"
+	      "  -d, --scenarios DIR      the library folder (default: next to the program, or " CF_SCENARIO_DIR ")\n"
+	      "  -T, --timeout S          cap on every wait, in seconds (fast runs)\n"
+	      "      --tap                TAP output on stdout\n"
+	      "      --junit FILE         JUnit XML results\n"
+	      "      --json FILE          JSON Lines results\n"
+	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
+	      "      --seed N             random values (call IDs, challenges, magic numbers) from N\n"
+	      "  -v, --verbose            print each scenario's steps as they fail\n"
+	      "  -h, --help, -V, --version\n"
+	      "\n"
+	      "Exit status: 0 nothing failed, 1 a scenario failed, 2 usage or setup error.\n",
+	      f);
+}
+
+static void die(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "pptp-conform: ");
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void read_password_file(cf_opts *o, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *nl;
+
+	if (!f)
+		die("%s: cannot open: %s", path, strerror(errno));
+	if (!fgets(o->password, sizeof o->password, f)) {
+		fclose(f);
+		die("%s: empty%s", path, "");
+	}
+	fclose(f);
+	nl = strchr(o->password, '\n');
+	if (nl)
+		*nl = 0;
+	o->have_password = 1;
+}
+
+static void prompt_password(cf_opts *o)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	struct termios t, saved;
+
+	if (!tty)
+		die("--password: no terminal to ask on (use --password-file or PPTP_PASSWORD)%s%s", "", "");
+	fputs("Password: ", tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &saved);
+	t = saved;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSANOW, &t);
+	if (!fgets(o->password, sizeof o->password, tty))
+		o->password[0] = 0;
+	tcsetattr(fileno(tty), TCSANOW, &saved);
+	fputc('\n', tty);
+	fclose(tty);
+	o->password[strcspn(o->password, "\r\n")] = 0;
+	o->have_password = 1;
+}
+
+static const char *default_dir(char *buf, size_t cap)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat st;
+
+	if (getenv("PPTP_CONFORM_SCENARIOS"))
+		return getenv("PPTP_CONFORM_SCENARIOS");
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			/* bin/ and build/san/ both sit below the top of the tree */
+			const char *ups[] = { "/../conformance/scenarios", "/../../conformance/scenarios", "/../share/pptp-suite/scenarios" };
+			for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
+				snprintf(buf, cap, "%s%s", exe, ups[i]);
+				if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+					return buf;
+			}
+		}
+	}
+	return CF_SCENARIO_DIR;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "target", required_argument, NULL, 't' },   { "listen", required_argument, NULL, 'L' },
+		{ "port", required_argument, NULL, 'p' },     { "user", required_argument, NULL, 'u' },
+		{ "password-file", required_argument, NULL, 'P' }, { "password", optional_argument, NULL, 'W' },
+		{ "scenario", required_argument, NULL, 's' }, { "run", required_argument, NULL, 'r' },
+		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
+		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
+		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
+		{ "seed", required_argument, NULL, 4 },       { "list", no_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
+	};
+	cf_opts o;
+	cf_out out;
+	cf_pcap pcap;
+	cf_rng rng;
+	const char *globs[64], *runs[256], *dir = NULL, *junit = NULL, *json = NULL;
+	int nglob = 0, nrun = 0, list = 0, c, setup_err = 0;
+	char dbuf[PATH_MAX];
+	cf_scn **sc = NULL;
+	int nsc = 0;
+
+	memset(&o, 0, sizeof o);
+	memset(&out, 0, sizeof out);
+	memset(&pcap, 0, sizeof pcap);
+	o.port = 1723;
+	o.seed = 1;
+	while ((c = getopt_long(argc, argv, "t:L:p:u:s:r:d:T:w:lvhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 't': o.target = optarg; break;
+		case 'L': o.listen = optarg; break;
+		case 'p': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || v == 0 || v > 65535)
+				die("--port %s: a number from 1 to 65535%s", optarg, "");
+			o.port = (uint16_t)v;
+			break;
+		}
+		case 'u': snprintf(o.user, sizeof o.user, "%s", optarg); break;
+		case 'P': read_password_file(&o, optarg); break;
+		case 'W':
+			if (optarg) {
+				fputs("pptp-conform: warning: a password on the command line is visible to other users (ps)\n", stderr);
+				snprintf(o.password, sizeof o.password, "%s", optarg);
+				explicit_bzero(optarg, strlen(optarg));
+				o.have_password = 1;
+			} else {
+				prompt_password(&o);
+			}
+			break;
+		case 's':
+			if (nglob >= 64)
+				die("too many --scenario%s%s", "", "");
+			globs[nglob++] = optarg;
+			break;
+		case 'r':
+			if (nrun >= 256)
+				die("too many --run%s%s", "", "");
+			runs[nrun++] = optarg;
+			break;
+		case 'd': dir = optarg; break;
+		case 'T': {
+			char *end;
+			o.timeout = strtod(optarg, &end);
+			if (*end || o.timeout <= 0 || o.timeout > 3600)
+				die("--timeout %s: seconds, more than 0 and at most 3600%s", optarg, "");
+			break;
+		}
+		case 1: out.tap = 1; break;
+		case 2: junit = optarg; break;
+		case 3: json = optarg; break;
+		case 'w': o.pcap = optarg; break;
+		case 4: o.seed = strtoull(optarg, NULL, 0); break;
+		case 'l': list = 1; break;
+		case 'v': o.verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("pptp-conform %s\n", PT_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s' (see --help)%s", argv[optind], "");
+	if (!o.have_password && getenv("PPTP_PASSWORD")) {
+		snprintf(o.password, sizeof o.password, "%s", getenv("PPTP_PASSWORD"));
+		o.have_password = 1;
+	}
+	if (!list && !o.target && !o.listen)
+		die("--target ADDR or --listen ADDR is required (see --help)%s%s", "", "");
+	if (o.target && o.listen)
+		die("--target and --listen: one or the other%s%s", "", "");
+
+	/* the scenarios: --run files, else the library filtered by --scenario */
+	if (nrun) {
+		sc = calloc((size_t)nrun, sizeof *sc);
+		for (int i = 0; i < nrun; i++)
+			sc[nsc++] = cf_scn_load(runs[i]);
+	} else {
+		DIR *d;
+		struct dirent *de;
+		char *names[1024];
+		int nn = 0;
+		if (!dir)
+			dir = default_dir(dbuf, sizeof dbuf);
+		d = opendir(dir);
+		if (!d)
+			die("%s: cannot read the scenario library: %s", dir, strerror(errno));
+		while ((de = readdir(d)) && nn < 1024) {
+			size_t n = strlen(de->d_name);
+			if (n > 5 && !strcmp(de->d_name + n - 5, ".pptp"))
+				names[nn++] = strdup(de->d_name);
+		}
+		closedir(d);
+		qsort(names, (size_t)nn, sizeof names[0], cmp_str);
+		sc = calloc((size_t)nn + 1, sizeof *sc);
+		for (int i = 0; i < nn; i++) {
+			char path[PATH_MAX * 2];
+			snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+			free(names[i]);
+			cf_scn *s = cf_scn_load(path);
+			int keep = nglob == 0;
+			for (int g = 0; g < nglob; g++)
+				if (fnmatch(globs[g], s->id, 0) == 0)
+					keep = 1;
+			/* a run against a server takes the client-role scenarios, --listen the server-role ones */
+			if (!list && ((o.target && s->role != CF_PNS) || (o.listen && s->role != CF_PAC)))
+				keep = 0;
+			if (keep)
+				sc[nsc++] = s;
+			else
+				cf_scn_free(s);
+		}
+		if (!nsc)
+			die("no scenario matches%s%s", "", "");
+	}
+	if (list) {
+		for (int i = 0; i < nsc; i++)
+			printf("%-32s %-6s %-18s %s\n", sc[i]->id, sc[i]->role == CF_PNS ? "client" : "server", sc[i]->rfc,
+			       sc[i]->title);
+		return 0;
+	}
+	if (o.pcap && cf_pcap_open(&pcap, o.pcap) < 0)
+		die("%s: cannot write: %s", o.pcap, strerror(errno));
+	if (junit && !(out.junit = fopen(junit, "w")))
+		die("%s: cannot write: %s", junit, strerror(errno));
+	if (json && !(out.json = fopen(json, "w")))
+		die("%s: cannot write: %s", json, strerror(errno));
+	rng.s = o.seed;
+	cf_out_begin(&out, nsc);
+	for (int i = 0; i < nsc; i++) {
+		cf_result r;
+		cf_run(sc[i], &o, &rng, &pcap, &r);
+		if (r.fail_line == -2 && out.pass == 0 && out.fail == 0 && i == 0) {
+			/* the target is not there at all: a setup error, not a verdict on it */
+			fprintf(stderr, "pptp-conform: %s: %s\n", sc[i]->id, r.why);
+			setup_err = 1;
+			break;
+		}
+		if (r.fail_line == -2)
+			r.verdict = CF_FAIL;
+		cf_out_result(&out, &r);
+	}
+	if (!setup_err)
+		cf_out_end(&out);
+	cf_pcap_close(&pcap);
+	if (out.junit)
+		fclose(out.junit);
+	if (out.json)
+		fclose(out.json);
+	explicit_bzero(o.password, sizeof o.password);
+	for (int i = 0; i < nsc; i++)
+		cf_scn_free(sc[i]);
+	free(sc);
+	if (setup_err)
+		return 2;
+	return out.fail ? 1 : 0;
+}
