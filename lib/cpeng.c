@@ -470,12 +470,18 @@ static void send_echo_reply(pt_cpeng *e, const pt_cp_pkt *p)
 
 static void run(pt_cpeng *e, enum pt_cp_event ev, const evctx *x)
 {
-	unsigned acts;
+	unsigned acts, failures = e->fsm.failures;
 	int prev = e->fsm.state;
 
 	/* RFC 1661 4.4 Illegal-Event: nothing happens */
 	if (pt_cpfsm_event(&e->fsm, ev, &acts) < 0)
 		return;
+	/* RFC 1661 4.6 Max-Failure counts Naks sent "without sending a Configure-Ack"; cpfsm clears
+	 * it on every irc, so a Nak received (RCN: irc, scr) would restart it and two peers Nak-ing
+	 * each other never converge.  pppd clears it only when a negotiation starts: keep it
+	 * across RCA/RCN while negotiating. */
+	if ((acts & PT_CPA_IRC) && negotiating(prev) && !(acts & (PT_CPA_SCA | PT_CPA_SCN | PT_CPA_STR)))
+		e->fsm.failures = failures;
 	if ((acts & PT_CPA_TLD) && e->cb.down)
 		e->cb.down(e->cb.user, e->kind);
 	/* [p] pppd's passive option: the lower layer is not told to finish, we wait in Stopped */
@@ -764,7 +770,9 @@ static int judge(pt_cpeng *e, const pt_cp_pkt *p, pt_writer *nak, pt_writer *rej
 	}
 	/* CCP with MPPE required and a request without it: ask for it (RFC 1661 5.3 lets a Nak
 	 * name an option the request lacks) */
-	if (e->kind == PT_CPK_CCP && e->pol.ccp.require && !seen_mppe && !exhausted) {
+	if (e->kind == PT_CPK_CCP && e->pol.ccp.require && !seen_mppe && exhausted)
+		*close_reason = "MPPE required but the peer does not ask for it";
+	else if (e->kind == PT_CPK_CCP && e->pol.ccp.require && !seen_mppe) {
 		uint32_t acc = e->pol.ccp.accept_bits;
 		uint32_t prop = mppe_strongest(acc & PT_CCP_MPPE_KEYS) | (acc & PT_CCP_MPPE_H);
 		pt_cp_optval s;

@@ -525,6 +525,90 @@ static void open_lcp(void)
 	CU_ASSERT_FATAL(pt_cpeng_is_open(&L.e[0]) && pt_cpeng_is_open(&L.e[1]));
 }
 
+static void test_lcp_mru_nak(void)
+{
+	pt_cpeng_policy a, b;
+
+	/* the PAC wants to send at least 1400; the PNS asked 1000: Nak'd up, and taken */
+	pns_lcp(&a);
+	a.lcp.mru = 1000;
+	pac_lcp(&b);
+	b.lcp.min_peer_mru = 1400;
+	link_init(PT_CPK_LCP, &a, &b);
+	start_both();
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_OPENED);
+	CU_ASSERT_EQUAL(L.e[1].res.nak_sent, 1);
+	CU_ASSERT_EQUAL(L.e[0].res.our_mru, 1400);
+	CU_ASSERT_EQUAL(L.e[1].res.peer_mru, 1400);
+}
+
+static void test_lcp_nak_of_ours(void)
+{
+	pt_cpeng_policy a;
+	const qpkt *r0, *r1;
+	uint8_t nak[] = { PT_CP_CONF_NAK, 0, 0, 20, 5, 6, 0x11, 0x11, 0x11, 0x11, 2, 6, 0, 0x0a, 0, 0,
+			  1, 4, 0x02, 0x00 };
+
+	/* a Nak of Magic-Number (RFC 1661 6.4): another magic; of ACCM: the union; of MRU: taken */
+	pns_lcp(&a);
+	a.lcp.want_accm = 1;
+	a.lcp.accm = 0x00000001u;
+	lone_engine(&a);
+	r0 = last_sent(0, PT_CP_CONF_REQ);
+	nak[1] = r0->b[1];
+	CU_ASSERT_EQUAL(pt_cpeng_input(&L.e[0], nak, sizeof nak, 0), PT_OK);
+	CU_ASSERT_EQUAL(L.e[0].res.nak_rcvd, 1);
+	r1 = last_sent(0, PT_CP_CONF_REQ);
+	CU_ASSERT(r1 != r0);
+	CU_ASSERT_EQUAL(r1->b[1], (uint8_t)(r0->b[1] + 1));
+	CU_ASSERT(L.e[0].req_magic != 0x11111111u && L.e[0].req_magic != 0);
+	CU_ASSERT_EQUAL(L.e[0].req_accm, 0x000a0001u);
+	CU_ASSERT_EQUAL(L.e[0].req_mru, 512);
+	/* the same Nak again: its Identifier is the old one now, dropped */
+	CU_ASSERT_EQUAL(pt_cpeng_input(&L.e[0], nak, sizeof nak, 0), PT_OK);
+	CU_ASSERT_EQUAL(L.e[0].res.nak_rcvd, 1);
+	/* a Nak whose option list is broken is dropped */
+	nak[1] = r1->b[1];
+	nak[5] = 30;
+	CU_ASSERT_EQUAL(pt_cpeng_input(&L.e[0], nak, sizeof nak, 0), PT_EINVAL);
+	CU_ASSERT_EQUAL(L.e[0].res.nak_rcvd, 1);
+}
+
+static void test_lcp_renegotiate(void)
+{
+	/* the peer restarts LCP (a Configure-Request in Opened): tld, scr, sca, and up again */
+	open_lcp();
+	pt_cpeng_down(&L.e[1], L.now);
+	pt_cpeng_up(&L.e[1], L.now);
+	pump();
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_OPENED);
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[1]), PT_CPS_OPENED);
+	CU_ASSERT_EQUAL(L.downs[0], 1);
+	CU_ASSERT_EQUAL(L.ups[0], 2);
+	CU_ASSERT_EQUAL(L.ups[1], 2);
+	CU_ASSERT_EQUAL(L.e[0].res.peer_auth, PT_AUTHM_MSCHAPV2);
+	CU_ASSERT_EQUAL(L.e[1].res.our_auth, PT_AUTHM_MSCHAPV2);
+}
+
+static void test_max_failure_converges(void)
+{
+	pt_cpeng_policy a;
+
+	/* identical Interface-Identifiers at both ends: each Naks the other with the same value, for
+	 * ever but for RFC 1661 4.6 Max-Failure, which must survive the Naks each side receives:
+	 * after max_failure Naks the identifiers are Rejected and the layer opens without them */
+	memset(&a, 0, sizeof a);
+	a.ipv6cp.ifid[0] = 0x02;
+	a.ipv6cp.ifid[7] = 0x07;
+	a.max_failure = 3;
+	link_init(PT_CPK_IPV6CP, &a, &a);
+	start_both();
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_OPENED);
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[1]), PT_CPS_OPENED);
+	CU_ASSERT_EQUAL(L.e[0].res.nak_sent, 3);
+	CU_ASSERT(L.e[0].res.rej_sent >= 1);
+}
+
 static void test_terminate(void)
 {
 	const qpkt *tr;
@@ -797,6 +881,35 @@ static void test_ccp_mppe_rejected(void)
 	CU_ASSERT_EQUAL(L.e[0].res.rx_bits, 0);
 }
 
+static void test_ccp_required_not_offered(void)
+{
+	pt_cpeng_policy a, b;
+	const qpkt *nak;
+
+	/* the PAC accepts MPPE but asks for none: the PNS, which requires it, Naks the empty request
+	 * with MPPE (RFC 1661 5.3), and gives up after Max-Failure */
+	ccp_pol(&a, S_ | H_, S_ | H_);
+	a.ccp.require = 1;
+	ccp_pol(&b, 0, S_ | H_);
+	link_init(PT_CPK_CCP, &a, &b);
+	start_both();
+	nak = last_sent(0, PT_CP_CONF_NAK);
+	CU_ASSERT_FATAL(nak != NULL);
+	CU_ASSERT_EQUAL(nak->len, 10);
+	CU_ASSERT_EQUAL(nak->b[4], 18);
+	CU_ASSERT_EQUAL(L.e[0].res.nak_sent, PT_CPFSM_MAX_FAILURE);
+	CU_ASSERT_EQUAL(L.e[1].res.term_rcvd, 1);
+	CU_ASSERT_STRING_EQUAL(L.e[1].res.term_reason, "MPPE required but the peer does not ask for it");
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_CLOSED);
+
+	/* no common key length: closed at once */
+	ccp_pol(&b, L_, L_);
+	link_init(PT_CPK_CCP, &a, &b);
+	start_both();
+	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_CLOSED);
+	CU_ASSERT_STRING_EQUAL(L.e[1].res.term_reason, "no common MPPE key length");
+}
+
 /* ---- IPCP, IPV6CP ---- */
 
 static void test_ipcp_assign(void)
@@ -938,12 +1051,17 @@ void ut_register(void)
 	UT_ADD(s, test_echo);
 	UT_ADD(s, test_code_reject);
 	UT_ADD(s, test_initial_drops);
+	UT_ADD(s, test_lcp_mru_nak);
+	UT_ADD(s, test_lcp_nak_of_ours);
+	UT_ADD(s, test_lcp_renegotiate);
 	s = CU_add_suite("cpeng_ccp", NULL, NULL);
 	UT_ADD(s, test_ccp_mppe128_stateless);
 	UT_ADD(s, test_ccp_stateful_by_nak);
 	UT_ADD(s, test_ccp_40bit);
 	UT_ADD(s, test_ccp_mppe_rejected);
+	UT_ADD(s, test_ccp_required_not_offered);
 	s = CU_add_suite("cpeng_ipcp", NULL, NULL);
 	UT_ADD(s, test_ipcp_assign);
 	UT_ADD(s, test_ipv6cp);
+	UT_ADD(s, test_max_failure_converges);
 }
