@@ -1035,6 +1035,82 @@ static void test_authm_names(void)
 	CU_ASSERT_EQUAL(pt_authm_from_opt(0xc227, 0), PT_AUTHM_NONE);
 }
 
+/* ---- hostile input: random packets never crash and leave the engine consistent ---- */
+
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+static void test_random_packets(void)
+{
+	static const int kinds[] = { PT_CPK_LCP, PT_CPK_CCP, PT_CPK_IPCP, PT_CPK_IPV6CP };
+	pt_cpeng_policy a, b;
+
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		pns_lcp(&a);
+		pac_lcp(&b);
+		a.ccp.want_bits = b.ccp.want_bits = S_ | H_;
+		a.ccp.accept_bits = b.ccp.accept_bits = S_ | M_ | L_ | H_;
+		b.ipcp.peer[0] = 10;
+		b.ipcp.peer[3] = 2;
+		a.ipcp.accept_any_peer = 1;
+		a.ipv6cp.ifid[7] = 1;
+		b.ipv6cp.ifid[7] = 2;
+		link_init(kinds[k], &a, &b);
+		start_both();
+		for (int n = 0; n < 3000; n++) {
+			uint8_t p[80];
+			size_t len = 4 + rnd() % 60, st;
+			int state;
+
+			for (size_t i = 0; i < len; i++)
+				p[i] = (uint8_t)rnd();
+			p[0] = (uint8_t)(1 + rnd() % 16);
+			if (rnd() % 4 == 0)
+				p[1] = L.e[0].id; /* a reply to our request */
+			p[2] = 0;
+			p[3] = (uint8_t)(rnd() % 3 ? len : rnd() % 90);
+			/* options of plausible shape, sometimes */
+			if (rnd() % 2 && len > 6) {
+				for (size_t i = 4; i + 2 <= len; i += st) {
+					st = 2 + rnd() % 8;
+					if (i + st > len)
+						st = len - i;
+					p[i] = (uint8_t)(rnd() % 4 ? rnd() % 24 : rnd());
+					p[i + 1] = (uint8_t)st;
+				}
+			}
+			(void)pt_cpeng_input(&L.e[rnd() % 2], p, len, L.now);
+			pump();
+			if (rnd() % 50 == 0) {
+				L.now += 3000000;
+				pt_cpeng_tick(&L.e[0], L.now);
+				pt_cpeng_tick(&L.e[1], L.now);
+				pump();
+			}
+			if (rnd() % 200 == 0) {
+				pt_cpeng_close(&L.e[rnd() % 2], "fuzz", L.now);
+				pump();
+			}
+			if (rnd() % 100 == 0) {
+				pt_cpeng_open(&L.e[0], L.now);
+				pt_cpeng_open(&L.e[1], L.now);
+				pump();
+			}
+			for (int i = 0; i < 2; i++) {
+				state = pt_cpeng_state(&L.e[i]);
+				CU_ASSERT((pt_cpeng_deadline(&L.e[i]) >= 0) == (pt_cpfsm_timer_running(state) != 0));
+				CU_ASSERT(L.e[i].nextra_now <= PT_CPENG_EXTRA);
+			}
+			L.nlog[0] = L.nlog[1] = 0;
+		}
+	}
+}
+
 void ut_register(void)
 {
 	CU_pSuite s = CU_add_suite("cpeng_lcp", NULL, NULL);
@@ -1064,4 +1140,6 @@ void ut_register(void)
 	UT_ADD(s, test_ipcp_assign);
 	UT_ADD(s, test_ipv6cp);
 	UT_ADD(s, test_max_failure_converges);
+	s = CU_add_suite("cpeng_hostile", NULL, NULL);
+	UT_ADD(s, test_random_packets);
 }
