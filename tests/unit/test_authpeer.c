@@ -469,6 +469,52 @@ static void test_rfc3079_chap1_keys(void)
 	pt_cred_wipe(&cc);
 }
 
+/* ---- hostile input ---- */
+
+static void test_random_packets(void)
+{
+	uint32_t x = 777;
+	pt_authpeer c, s;
+
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		for (int n = 0; n < 2000; n++) {
+			uint8_t p[128], o[PT_AUTHPEER_MAX_PKT];
+			pt_writer w = pt_wr(o, sizeof o);
+			size_t len;
+			pt_authpeer *a;
+
+			if (n % 100 == 0) {
+				uint8_t b[PT_AUTHPEER_MAX_PKT];
+				pt_writer sw = pt_wr(b, sizeof b);
+				pair(&c, &s, methods[i], NULL, NULL);
+				(void)pt_authpeer_start(&s, 1, &sw);
+				sw = pt_wr(b, sizeof b);
+				(void)pt_authpeer_start(&c, 1, &sw);
+			}
+			x = x * 1103515245u + 12345u;
+			len = 4 + (x >> 8) % 100;
+			for (size_t k = 0; k < len; k++) {
+				x = x * 1103515245u + 12345u;
+				p[k] = (uint8_t)(x >> 16);
+			}
+			p[0] = (uint8_t)(1 + p[0] % 5);
+			p[1] = p[1] % 4 ? 1 : p[1];
+			p[2] = 0;
+			p[3] = p[3] % 4 ? (uint8_t)len : p[3];
+			if (p[4] % 2)
+				p[4] = (uint8_t)(p[4] % 60); /* a Value-Size / Peer-ID-Length that may fit */
+			a = (x >> 20) & 1 ? &c : &s;
+			(void)pt_authpeer_input(a, pt_authpeer_proto(methods[i]), p, len, &w);
+			CU_ASSERT(pt_wlen(&w) <= sizeof o);
+			CU_ASSERT(a->status <= PT_AUTHS_FORGED);
+			/* a server never believes a random packet */
+			CU_ASSERT(s.status != PT_AUTHS_SUCCESS);
+		}
+	}
+	pt_authpeer_wipe(&c);
+	pt_authpeer_wipe(&s);
+}
+
 void ut_register(void)
 {
 	CU_pSuite s = CU_add_suite("authpeer", NULL, NULL);
@@ -482,4 +528,6 @@ void ut_register(void)
 	UT_ADD(s, test_rfc2759_response);
 	UT_ADD(s, test_rfc2433_response);
 	UT_ADD(s, test_rfc3079_chap1_keys);
+	s = CU_add_suite("authpeer_hostile", NULL, NULL);
+	UT_ADD(s, test_random_packets);
 }
