@@ -443,14 +443,13 @@ static void send_code_reject(pt_cpeng *e, const evctx *x)
 {
 	uint8_t buf[PT_CPENG_MAX_PKT];
 	pt_writer w = pt_wr(buf, sizeof buf);
-	pt_cursor rej = x->raw;
+	pt_cursor rej = x->raw, cut;
 	size_t room = e->res.peer_mru < sizeof buf ? e->res.peer_mru : sizeof buf;
 	size_t st = pt_cp_begin(&w, PT_CP_CODE_REJ, e->next_id++);
 
 	/* RFC 1661 5.6: Rejected-Packet, truncated to the peer's MRU */
-	if (room >= 4 && pt_left(&rej) > room - 4)
-		rej.end = rej.p + (room - 4);
-	pt_put_cursor(&w, &rej);
+	(void)pt_sub(&rej, room >= 4 && pt_left(&rej) > room - 4 ? room - 4 : pt_left(&rej), &cut);
+	pt_put_cursor(&w, &cut);
 	if (pt_cp_end(&w, st) == PT_OK)
 		emit(e, buf, pt_wlen(&w));
 }

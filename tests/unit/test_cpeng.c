@@ -701,6 +701,15 @@ static void test_code_reject(void)
 	CU_ASSERT_EQUAL(cr->len, 4 + sizeof odd);
 	CU_ASSERT(memcmp(cr->b + 4, odd, sizeof odd) == 0);
 	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[1]), PT_CPS_OPENED);
+	/* RFC 1661 5.6: truncated to the peer's MRU (the PNS asked 1400) */
+	{
+		static uint8_t big[PT_CPENG_MAX_PKT];
+		big[0] = 0x21;
+		big[2] = PT_CPENG_MAX_PKT >> 8;
+		big[3] = PT_CPENG_MAX_PKT & 0xff;
+		CU_ASSERT_EQUAL(pt_cpeng_input(&L.e[1], big, sizeof big, 0), PT_OK);
+		CU_ASSERT_EQUAL(last_sent(1, PT_CP_CODE_REJ)->len, 1400);
+	}
 	/* a Code-Reject of Echo-Request is permitted (RXJ+): still Opened */
 	CU_ASSERT_EQUAL(pt_cpeng_input(&L.e[1], cr_echo, sizeof cr_echo, 0), PT_OK);
 	CU_ASSERT_EQUAL(L.e[1].res.code_rej_rcvd, 1);
