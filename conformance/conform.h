@@ -32,7 +32,7 @@ typedef struct cf_pcap {
 	FILE *f;
 	uint64_t npkt;
 } cf_pcap;
-int cf_pcap_open(cf_pcap *p, const char *path);
+int cf_pcap_open(cf_pcap *p, const char *path, uint32_t linktype);
 void cf_pcap_write(cf_pcap *p, int64_t ts_us, const uint8_t *data, size_t len);
 void cf_pcap_close(cf_pcap *p);
 
@@ -72,6 +72,7 @@ typedef struct cf_knobs {
 	uint8_t mppe_clear_d;     /* send data frames with D clear (not encrypted) */
 	uint8_t mppe_rfc_stateful;/* stateful sender as RFC 3078 (no rekey on FLUSHED) */
 	uint8_t no_reset_req;     /* do not send CCP Reset-Request on loss */
+	uint8_t loss;             /* percent of our GRE data packets lost on the way (sequence and coherency numbers used, nothing sent) */
 } cf_knobs;
 
 enum cf_role { CF_PNS = 0, CF_PAC = 1 };
@@ -88,6 +89,7 @@ typedef struct cf_opts {
 	int have_password;
 	double timeout;           /* cap on every wait, seconds */
 	const char *pcap;
+	const char *inner;        /* --write-inner */
 	uint64_t seed;
 	int verbose;
 } cf_opts;
@@ -98,6 +100,7 @@ struct cf_ep {
 	const cf_opts *o;
 	cf_rng *rng;
 	cf_pcap *pcap;
+	cf_pcap *inner;           /* --write-inner: the clear inner packets, as ppp0 would show them */
 	cf_knobs k;
 	int family;
 	struct sockaddr_storage local, peer;
@@ -122,7 +125,7 @@ struct cf_ep {
 	uint32_t gre_tx_seq;      /* next sequence number to send */
 	uint32_t gre_rx_seq;      /* highest received */
 	int gre_rx_any, ack_pending;
-	uint64_t gre_rx, gre_tx, gre_bad;
+	uint64_t gre_rx, gre_tx, gre_bad, gre_lost;
 	/* PPP */
 	pt_cpeng cp[PT_CPK__N];
 	int cp_started[PT_CPK__N];
@@ -154,7 +157,7 @@ struct cf_ep {
 	char err[256];            /* last transport error */
 };
 
-int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap);
+int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner);
 void cf_ep_free(cf_ep *e);
 /* PNS: TCP connect to the target (bounded by timeout).  0 ok; -1 with e->err. */
 int cf_ep_connect(cf_ep *e, double timeout);
@@ -232,7 +235,7 @@ typedef struct cf_result {
 } cf_result;
 
 /* Run one scenario against the target (or as the server).  Fills r. */
-void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_result *r);
+void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner, cf_result *r);
 
 /* ---- outputs ---- */
 typedef struct cf_out {

@@ -203,13 +203,14 @@ static void checker_open(cf_ep *e)
 
 /* ---- setup ---- */
 
-int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap)
+int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner)
 {
 	memset(e, 0, sizeof *e);
 	e->role = role;
 	e->o = o;
 	e->rng = rng;
 	e->pcap = pcap;
+	e->inner = inner;
 	e->lfd = e->tfd = e->gfd = -1;
 	e->k.auto_echo = 1;
 	e->k.auto_ack = 1;
@@ -781,6 +782,11 @@ int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t
 		buf[4] = (uint8_t)(ov->key_len >> 8);
 		buf[5] = (uint8_t)ov->key_len;
 	}
+	if (len && e->k.loss && cf_rand32(e->rng) % 100 < e->k.loss) {
+		/* test knob: lost between us and the capture point: numbers used, nothing sent or recorded */
+		e->gre_lost++;
+		return 0;
+	}
 	if (send(e->gfd, buf, pt_wlen(&w), 0) < 0) {
 		snprintf(e->err, sizeof e->err, "GRE send: %s", strerror(errno));
 		return -1;
@@ -799,11 +805,28 @@ static int is_data_proto(uint16_t p)
 	return p >= PT_MPPE_PROTO_MIN && p <= PT_MPPE_PROTO_MAX;
 }
 
+/* --write-inner: one clear inner packet as a Linux cooked capture on ppp0 shows it (outgoing = sent by us). */
+static void record_inner(cf_ep *e, int from_us, uint16_t proto, const uint8_t *p, size_t len)
+{
+	uint8_t b[CF_MAXPKT + 16];
+
+	if (!e->inner || !e->inner->f || len > CF_MAXPKT || (proto != PT_PPP_IP && proto != PT_PPP_IPV6))
+		return;
+	memset(b, 0, 16);
+	b[1] = from_us ? 4 : 0;           /* packet type: outgoing / to us */
+	b[2] = 0x02;                      /* ARPHRD_PPP (512) */
+	b[14] = proto == PT_PPP_IP ? 0x08 : 0x86;
+	b[15] = proto == PT_PPP_IP ? 0x00 : 0xdd;
+	memcpy(b + 16, p, len);
+	cf_pcap_write(e->inner, cf_now_us(), b, len + 16);
+}
+
 int cf_ep_send_ppp(cf_ep *e, uint16_t proto, const uint8_t *info, size_t len)
 {
 	uint8_t frame[CF_MAXPKT + 16], plain[CF_MAXPKT + 4], enc[CF_MAXPKT + 16];
 	pt_writer w = pt_wr(frame, sizeof frame);
 
+	record_inner(e, 1, proto, info, len);
 	if (len > CF_MAXPKT)
 		return -1;
 	if (e->mppe_on && is_data_proto(proto) && !e->k.mppe_clear_d) {
@@ -1048,6 +1071,7 @@ static void ppp_dispatch(cf_ep *e, uint16_t proto, const uint8_t *info, size_t l
 	int k = pt_cp_kind_of(proto);
 
 	queue_ppp(e, proto, info, len, decrypted);
+	record_inner(e, 0, proto, info, len);
 	if (!e->k.ppp_auto)
 		return;
 	if (k >= 0 && proto != PT_PPP_CCP_LINK) {

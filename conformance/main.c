@@ -39,6 +39,7 @@ static void usage(FILE *f)
 	      "      --junit FILE         JUnit XML results\n"
 	      "      --json FILE          JSON Lines results\n"
 	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
+	      "      --write-inner FILE   the clear inner packets, as a capture on ppp0 would show them\n"
 	      "      --seed N             random values (call IDs, challenges, magic numbers) from N\n"
 	      "  -v, --verbose            print each scenario's steps as they fail\n"
 	      "  -h, --help, -V, --version\n"
@@ -135,13 +136,13 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
 	cf_opts o;
 	cf_out out;
-	cf_pcap pcap;
+	cf_pcap pcap, inner;
 	cf_rng rng;
 	const char *globs[64], *runs[256], *dir = NULL, *junit = NULL, *json = NULL;
 	int nglob = 0, nrun = 0, list = 0, c, setup_err = 0;
@@ -152,6 +153,7 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	memset(&out, 0, sizeof out);
 	memset(&pcap, 0, sizeof pcap);
+	memset(&inner, 0, sizeof inner);
 	o.port = 1723;
 	o.seed = 1;
 	while ((c = getopt_long(argc, argv, "t:L:p:u:s:r:d:T:w:lvhV", lo, NULL)) != -1) {
@@ -201,6 +203,7 @@ int main(int argc, char **argv)
 		case 3: json = optarg; break;
 		case 'w': o.pcap = optarg; break;
 		case 4: o.seed = strtoull(optarg, NULL, 0); break;
+		case 5: o.inner = optarg; break;
 		case 'l': list = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -268,8 +271,10 @@ int main(int argc, char **argv)
 			       sc[i]->title);
 		return 0;
 	}
-	if (o.pcap && cf_pcap_open(&pcap, o.pcap) < 0)
+	if (o.pcap && cf_pcap_open(&pcap, o.pcap, 101) < 0)
 		die("%s: cannot write: %s", o.pcap, strerror(errno));
+	if (o.inner && cf_pcap_open(&inner, o.inner, 113) < 0)
+		die("%s: cannot write: %s", o.inner, strerror(errno));
 	if (junit && !(out.junit = fopen(junit, "w")))
 		die("%s: cannot write: %s", junit, strerror(errno));
 	if (json && !(out.json = fopen(json, "w")))
@@ -278,7 +283,7 @@ int main(int argc, char **argv)
 	cf_out_begin(&out, nsc);
 	for (int i = 0; i < nsc; i++) {
 		cf_result r;
-		cf_run(sc[i], &o, &rng, &pcap, &r);
+		cf_run(sc[i], &o, &rng, &pcap, &inner, &r);
 		if (r.fail_line == -2 && out.pass == 0 && out.fail == 0 && i == 0) {
 			/* the target is not there at all: a setup error, not a verdict on it */
 			fprintf(stderr, "pptp-conform: %s: %s\n", sc[i]->id, r.why);
@@ -292,6 +297,7 @@ int main(int argc, char **argv)
 	if (!setup_err)
 		cf_out_end(&out);
 	cf_pcap_close(&pcap);
+	cf_pcap_close(&inner);
 	if (out.junit)
 		fclose(out.junit);
 	if (out.json)

@@ -6,11 +6,13 @@
 
 /* ---- capture ---- */
 
-int cf_pcap_open(cf_pcap *p, const char *path)
+int cf_pcap_open(cf_pcap *p, const char *path, uint32_t linktype)
 {
-	/* pcap file header: magic, 2.4, zone 0, sigfigs 0, snaplen, LINKTYPE_RAW (101) */
-	static const uint8_t hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-					 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+	/* pcap file header: magic, 2.4, zone 0, sigfigs 0, snaplen 65535, link type (101 raw IP, 113 Linux cooked) */
+	uint8_t hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0 };
+
+	hdr[20] = (uint8_t)linktype;
+	hdr[21] = (uint8_t)(linktype >> 8);
 
 	p->f = fopen(path, "wb");
 	if (!p->f)

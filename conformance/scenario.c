@@ -648,8 +648,8 @@ static int ppp_open(run *x, mk_line *l)
 	x->e->pol.ccp.want_bits = bits;
 	if (bits) {
 		x->e->pol.ccp.accept_bits = (bits & PT_CCP_MPPE_KEYS) | (stateful ? 0 : PT_CCP_MPPE_H);
-		if (stateful)
-			x->e->pol.ccp.accept_bits |= PT_CCP_MPPE_H; /* the peer may still ask stateless for its side */
+		/* RFC 3078 2: a peer that asks stateless (pppd always does first) gets a Nak without H */
+		x->e->pol.ccp.nak_stateless = (uint8_t)stateful;
 	}
 	if (!x->e->k.ppp_auto)
 		cf_ep_ppp_start(x->e);
@@ -771,7 +771,7 @@ static int set_knob(run *x, mk_line *l)
 	static const char *const known[] = { "auto_echo", "auto_ack", "gre_seq", "recv_window", "mppe_skip_cc",
 		"mppe_clear", "mppe_rfc_stateful", "no_reset_req", "lcp.mru", "lcp.magic", "lcp.pfc", "lcp.acfc",
 		"lcp.accm", "restart", "max_configure", "auth", "password", "lcp.extra", "ccp.want", "ccp.accept",
-		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", NULL };
+		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", NULL };
 	int i;
 
 	for (i = 0; known[i] && strcmp(known[i], n); i++)
@@ -805,6 +805,8 @@ static int set_knob(run *x, mk_line *l)
 	else if (!strcmp(n, "ccp.require")) e->pol.ccp.require = (uint8_t)u;
 	else if (!strcmp(n, "ccp.nak_stateless")) e->pol.ccp.nak_stateless = (uint8_t)u;
 	else if (!strcmp(n, "call_id")) e->our_call_id = (uint16_t)u;
+	else if (!strcmp(n, "loss")) e->k.loss = (uint8_t)(u > 100 ? 100 : u);
+	else if (!strcmp(n, "gre.seq")) e->gre_tx_seq = u;
 	else if (!strcmp(n, "auth")) {
 		int m = authm_lookup(v->val);
 		if (e->role == CF_PAC)
@@ -1072,7 +1074,7 @@ static int allowed(const cf_scn *s, int rule)
 	return 0;
 }
 
-void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_result *r)
+void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner, cf_result *r)
 {
 	cf_ep *e = calloc(1, sizeof *e);
 	run x;
@@ -1081,7 +1083,7 @@ void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_re
 
 	memset(r, 0, sizeof *r);
 	r->s = s;
-	if (!e || cf_ep_init(e, s->role, o, rng, pcap) < 0) {
+	if (!e || cf_ep_init(e, s->role, o, rng, pcap, inner) < 0) {
 		r->verdict = CF_SKIP;
 		snprintf(r->why, sizeof r->why, "setup: out of memory");
 		free(e);

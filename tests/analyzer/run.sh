@@ -181,6 +181,10 @@ if command -v tcpdump >/dev/null 2>&1; then
 		# drops on purpose) are in the inner capture and nowhere on the wire: the GRE loss count
 		# the analyzer reports bounds how many the oracle may miss
 		lost=$("$A" --json "$cap" 2>/dev/null | grep -o '"lost":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }')
+		# stateful MPPE (RFC 3078 8.2): after a loss the receiver discards every frame until the
+		# FLUSHED one, the peer's kernel as well as the analyzer: those cannot be decrypted by anyone
+		discarded=$("$A" --password wonderland42 --json "$cap" 2>/dev/null | jq -r 'select(.type == "call" and ((.encryption // "") | test("stateful"))) | .decrypt_failed // 0' | awk '{ s += $1 } END { print s + 0 }')
+		lost=$((lost + discarded))
 		for inner in "$@"; do
 			hexdump_ip "$inner" >"$tmp/inner.hex"
 			total=$(wc -l <"$tmp/inner.hex")
