@@ -491,6 +491,14 @@ static void test_restart_timer(void)
 		pt_cpeng_tick(&L.e[0], pt_cpeng_deadline(&L.e[0]));
 	CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_STOPPED);
 	CU_ASSERT_EQUAL(L.fins[0], 0);
+	{
+		static const uint8_t req[] = { 1, 9, 0, 4 };
+		CU_ASSERT_EQUAL(pt_cpeng_input(&L.e[0], req, sizeof req, 0), PT_OK);
+		CU_ASSERT_EQUAL(pt_cpeng_state(&L.e[0]), PT_CPS_ACK_SENT);
+		CU_ASSERT_EQUAL(L.log[0][L.nlog[0] - 2].b[0], PT_CP_CONF_REQ);
+		CU_ASSERT_EQUAL(L.log[0][L.nlog[0] - 1].b[0], PT_CP_CONF_ACK);
+		CU_ASSERT(pt_cpeng_deadline(&L.e[0]) > 0);
+	}
 }
 
 static void test_lost_packets_recovered(void)
