@@ -12,6 +12,9 @@
  * through the send callback as bare control packets (Code, Identifier,
  * Length, data), which the caller wraps in PPP (protocol pt_cp_kind_proto)
  * and GRE.  Random values (magic numbers) come from the caller's policy.
+ * Values an engine must invent (a Magic-Number or Interface-Identifier to suggest in a Nak)
+ * are derived deterministically from those.  Callbacks run inside the engine's calls: they
+ * may drive other engines, but must not feed a packet back into the same engine (queue it).
  */
 
 #include <stddef.h>
@@ -52,6 +55,7 @@ typedef struct pt_lcp_policy {
 	 * order we suggest in a Nak (most preferred first; 0 ends the list) */
 	uint32_t accept_auth;
 	uint8_t auth_pref[PT_AUTHM__N];
+	/* (an empty auth_pref suggests the strongest accepted: MS-CHAPv2, MS-CHAPv1, CHAP-MD5, PAP) */
 	uint8_t accept_pfc, accept_acfc;   /* Ack the peer's PFC / ACFC (else Reject) */
 	uint16_t min_peer_mru;             /* Nak a smaller MRU up to this (0 = accept any >= 64) */
 	/* authenticator side: other methods we would require instead of auth when the peer Naks it
@@ -63,7 +67,9 @@ typedef struct pt_lcp_policy {
 typedef struct pt_ccp_policy {
 	uint32_t want_bits;    /* MPPE Supported Bits of our request (PT_CCP_MPPE_*); 0 = an empty request */
 	uint32_t accept_bits;  /* bits we are willing to have in the peer's request (keys, H, C) */
-	uint8_t require;       /* MPPE is required: a Reject of it, or no common key length, closes CCP */
+	uint8_t require;       /* MPPE is required: a Reject of it, or no common key length, closes CCP;
+	                        * a peer request without MPPE is Nak'd with it, and closes CCP after
+	                        * Max-Failure such Naks */
 	uint8_t nak_stateless; /* answer a peer request with H set by a Nak without H (ask stateful) */
 } pt_ccp_policy;
 
@@ -71,7 +77,8 @@ typedef struct pt_ccp_policy {
 typedef struct pt_ipcp_policy {
 	uint8_t local[4];      /* our address; 0.0.0.0 = ask the peer to assign one (it Naks) */
 	uint8_t peer[4];       /* the address we assign to a peer that asks 0.0.0.0; 0 = none to give */
-	uint8_t accept_any_peer; /* Ack whatever non-zero address the peer asks for */
+	uint8_t accept_any_peer; /* Ack whatever non-zero address the peer asks for (else: Ack only
+	                          * peer, Nak another with peer, Reject when peer is 0.0.0.0) */
 	uint8_t want_dns;      /* ask for primary/secondary DNS (129, 131) */
 	uint8_t dns[2][4];     /* what we give when asked */
 } pt_ipcp_policy;
@@ -88,8 +95,10 @@ typedef struct pt_cpeng_policy {
 	/* timers and counters: 0 = the RFC 1661 4.6 defaults */
 	int64_t restart_us;
 	unsigned max_configure, max_terminate, max_failure;
-	uint8_t passive;       /* RFC 1661 4.1 passive option: do not give up in Req-Sent, wait */
-	/* test knobs: raw options (type, length, data as sent) appended to every Configure-Request */
+	uint8_t passive;       /* RFC 1661 4.1 passive option: do not give up in Req-Sent, wait
+	                        * (TO- goes to Stopped without This-Layer-Finished, as pppd does) */
+	/* test knobs: raw options (type, length, data as sent) appended to every Configure-Request;
+	 * options the peer Rejects are no longer sent */
 	uint8_t extra[PT_CPENG_EXTRA];
 	size_t nextra;
 } pt_cpeng_policy;
@@ -131,7 +140,8 @@ typedef struct pt_cpeng_cb {
 	void (*finished)(void *user, int kind);  /* This-Layer-Finished */
 	/* a packet the automaton does not handle: Echo-Reply, Discard-Request, Identification,
 	 * Time-Remaining (LCP), Reset-Request / Reset-Ack (CCP, RFC 1962 3), Protocol-Reject
-	 * (LCP: rej_proto names the protocol; the owner closes that protocol's engine). */
+	 * (LCP: rej_proto names the protocol; the owner closes that protocol's engine).  Delivered in
+	 * Opened only (RFC 1661 5.8, RFC 1962 3), Protocol-Reject in any state. */
 	void (*other)(void *user, int kind, const pt_cp_pkt *p);
 } pt_cpeng_cb;
 
