@@ -135,6 +135,27 @@ const pt_conn *pt_tunnel_conn(const pt_tunnel *t, size_t i) { return i < t->ncon
 size_t pt_tunnel_ncalls(const pt_tunnel *t) { return t->ncalls; }
 const pt_call *pt_tunnel_call(const pt_tunnel *t, size_t i) { return i < t->ncalls ? t->calls[i] : NULL; }
 int64_t pt_tunnel_t0(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t0; }
+int64_t pt_tunnel_t_last(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t_last; }
+uint64_t pt_tunnel_gre_packets(const pt_tunnel *t) { return t->gre_pkts; }
+
+int pt_call_lcp_unanswered(const pt_call *k, int talker)
+{
+	if (talker != PT_DIR_PNS && talker != PT_DIR_PAC)
+		return 0;
+	return k->gre[!talker].packets == 0 && k->ext &&
+	       k->ext->ppp.cp[PT_CPK_LCP].side[talker].n_conf_req >= PT_LCP_RETRIES_EVIDENCE;
+}
+
+int pt_call_ended(const pt_tunnel *t, const pt_call *k)
+{
+	const pt_conn *c = NULL;
+
+	for (size_t i = 0; k->conn && i < t->nconns; i++)
+		if (t->conns[i]->idx == k->conn)
+			c = t->conns[i];
+	return k->down || k->clear_dir >= 0 ||
+	       (c && c->ended && (c->end_how == PT_END_FIN || c->end_how == PT_END_RST));
+}
 
 pt_conn *pt_tunnel_conn_by_idx(pt_tunnel *t, uint32_t idx)
 {
@@ -152,8 +173,12 @@ pt_conn *pt_tunnel_conn_by_idx(pt_tunnel *t, uint32_t idx)
 
 static void note_time(pt_tunnel *t, const pt_where *at)
 {
-	if (t->t0 == INT64_MIN && at)
-		t->t0 = at->ts_us;
+	if (!at)
+		return;
+	if (t->t0 == INT64_MIN)
+		t->t0 = t->t_last = at->ts_us;
+	if (at->ts_us > t->t_last)
+		t->t_last = at->ts_us;
 }
 
 void pt_tunnel_decode(pt_tunnel *t, const pt_where *at, const char *line)
@@ -786,6 +811,7 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 
 	held.n = 0;
 	note_time(t, at);
+	t->gre_pkts++;
 	w.conn = 0;
 	w.call = -1;
 	w.dir = PT_DIR_UNKNOWN;
@@ -902,13 +928,22 @@ void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)
 		if (k->up && k->conn) {
 			/* RFC 2637 4: once the call is up, both sides carry PPP in GRE */
 			int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;
-			if (!pns && !pac) {
+			/* the capture stops before a Restart timer could expire: nothing to tell yet */
+			int early = !pt_call_ended(t, k) && t->t_last - k->t_up < 3000000;
+			if (!pns && !pac && !early && !t->gre_pkts) {
+				w.pkt = k->up_pkt;
+				w.ts_us = k->t_up;
+				pt_report(&t->sink, PT_R_GRE_NOT_CAPTURED, &w,
+					  "call up at packet %llu; the capture holds no GRE at all: control channel only",
+					  (unsigned long long)k->up_pkt);
+			} else if (!pns && !pac && !early) {
 				w.pkt = k->up_pkt;
 				w.ts_us = k->t_up;
 				pt_report(&t->sink, PT_R_GRE_NONE, &w,
 					  "call up at packet %llu but no GRE seen either way (PNS Call ID %u, PAC Call ID %u)",
 					  (unsigned long long)k->up_pkt, k->pns_call_id, k->pac_call_id);
-			} else if (!pns || !pac) {
+			} else if ((!pns || !pac) && (pns || pac) &&
+				   (pt_call_lcp_unanswered(k, pns ? PT_DIR_PNS : PT_DIR_PAC) || pt_call_ended(t, k))) {
 				int silent = pns ? PT_DIR_PAC : PT_DIR_PNS;
 				w.pkt = k->up_pkt;
 				w.ts_us = k->t_up;

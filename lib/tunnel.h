@@ -151,6 +151,18 @@ const pt_conn *pt_tunnel_conn(const pt_tunnel *t, size_t i);     /* i 0-based */
 size_t pt_tunnel_ncalls(const pt_tunnel *t);
 const pt_call *pt_tunnel_call(const pt_tunnel *t, size_t i);
 int64_t pt_tunnel_t0(const pt_tunnel *t);                         /* time of the first packet seen */
+int64_t pt_tunnel_t_last(const pt_tunnel *t);                     /* time of the last packet seen */
+uint64_t pt_tunnel_gre_packets(const pt_tunnel *t);               /* GRE packets in the capture, any call */
+
+/*
+ * RFC 1661 4.6: a side that hears nothing resends its LCP Configure-Request each time the Restart timer
+ * expires.  PT_LCP_RETRIES_EVIDENCE Configure-Requests from talker with no GRE at all from the other side
+ * are the evidence that the other side's GRE does not arrive (two timeouts without a word back).
+ */
+#define PT_LCP_RETRIES_EVIDENCE 3
+int pt_call_lcp_unanswered(const pt_call *k, int talker);
+/* The call's end is in the capture: cleared, disconnected, or its control connection closed or reset. */
+int pt_call_ended(const pt_tunnel *t, const pt_call *k);
 
 
 /* ---- what the tunnel knows of a call's PPP session (read by reports and verdicts) ---- */

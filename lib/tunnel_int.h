@@ -20,6 +20,8 @@ struct pt_tunnel {
 	size_t norphans;
 	int call_cap_reported;
 	int64_t t0;
+	int64_t t_last;              /* time of the last packet seen */
+	uint64_t gre_pkts;          /* GRE packets seen, any call */
 	const struct pt_cred *creds;
 	size_t ncreds;
 	uint8_t dbuf[65536 + 64];   /* decrypted frame, reused */

@@ -31,6 +31,7 @@ const pt_vs pt_verdict_code_vs[] = {
 	{ PT_V_ECHO_TIMEOUT, "echo-timeout" },
 	{ PT_V_MTU, "mtu" },
 	{ PT_V_HANGUP, "hangup" },
+	{ PT_V_CONTROL_ONLY, "control-only" },
 	{ 0, NULL },
 };
 
@@ -258,29 +259,73 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		}
 	}
 
-	/* 2. GRE: the classic failure is a firewall or NAT that passes TCP 1723 and drops protocol 47 */
+	/* 2. GRE: the classic failure is a firewall or NAT that passes TCP 1723 and drops protocol 47.  Blocked
+	 * needs evidence on the wire: what was not captured is not a fault. */
 	if (k->up || !c || k->fsm_call < 0) {
 		int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;
+		int ended = pt_call_ended(t, k);
+		int64_t after = pt_tunnel_t_last(t) - k->t_up;
+		if (!pns && !pac && k->up && !ended && after < 3000000) {
+			/* RFC 1661 4.6: not one Restart timer (3 s) has run out since the call came up */
+			evidence(v, k->up_pkt);
+			vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
+			     "incomplete: the capture ends %lld.%01lld s after the call came up (packet %llu), before any GRE",
+			     (long long)(after / 1000000), (long long)(after / 100000 % 10), (unsigned long long)k->up_pkt);
+			return;
+		}
+		if (!pns && !pac && !pt_tunnel_gre_packets(t)) {
+			evidence(v, k->up_pkt);
+			rule(v, k->rules_seen, PT_R_GRE_NOT_CAPTURED);
+			if (fc && fc->has_accm)
+				snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
+					 fc->send_accm, fc->recv_accm);
+			else
+				buf[0] = 0;
+			if (k->clear_dir >= 0) {
+				size_t bl = strlen(buf);
+				int64_t held = k->t_clear - k->t_up;
+				snprintf(buf + bl, sizeof buf - bl, "; the %s cleared the call %lld.%01lld s after it came up",
+					 sideshort(k->clear_dir), (long long)(held / 1000000), (long long)(held / 100000 % 10));
+			}
+			vset(v, PT_V_CONTROL_ONLY,
+			     "capture GRE as well (IP protocol 47, not a port: filter \"tcp port 1723 or ip proto 47\"); if the filter did include it, GRE does not pass the capture point in either direction",
+			     "control channel only: the call came up (packet %llu) but the capture holds no GRE at all, so nothing can be said of PPP%s",
+			     (unsigned long long)k->up_pkt, buf);
+			return;
+		}
 		if (!pns && !pac) {
 			evidence(v, k->up_pkt);
 			rule(v, k->rules_seen, PT_R_GRE_NONE);
 			vset(v, PT_V_GRE_NONE,
 			     "allow IP protocol 47 (GRE, not a TCP or UDP port) both ways on every firewall between the two; on a NAT router enable PPTP passthrough (Linux: nf_conntrack_pptp)",
-			     "the call came up (packet %llu) but no GRE packet was seen in either direction: GRE is blocked, or the capture filter left it out",
+			     "the call came up (packet %llu) but none of its GRE was seen in either direction, while the capture holds other GRE: this call's GRE does not reach the capture point",
 			     (unsigned long long)k->up_pkt);
 			return;
 		}
 		if (!pns || !pac) {
 			int silent = pns ? PT_DIR_PAC : PT_DIR_PNS;
+			unsigned nreq = x->ppp.cp[PT_CPK_LCP].side[!silent].n_conf_req;
 			pt_addr_fmt(silent == PT_DIR_PNS ? &k->pns : &k->pac, 0, wb, sizeof wb);
 			pt_addr_fmt(silent == PT_DIR_PNS ? &k->pac : &k->pns, 0, wb2, sizeof wb2);
 			evidence(v, k->up_pkt);
 			evidence(v, k->d[!silent].first_pkt);
 			rule(v, k->rules_seen, PT_R_GRE_NEVER_SENT);
-			vset(v, PT_V_GRE_ONE_WAY,
-			     "allow IP protocol 47 (GRE) in both directions on the firewalls between client and server; behind NAT enable PPTP passthrough / the PPTP conntrack helper",
-			     "GRE went only one way: %llu packets from the %s %s, none from the %s %s. Both ends send LCP Configure-Requests unprompted, so GRE from %s is blocked between it and the capture point (its pppd logs \"LCP: timeout sending Config-Requests\")",
-			     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb);
+			if (pt_call_lcp_unanswered(k, !silent)) {
+				vset(v, PT_V_GRE_ONE_WAY,
+				     "allow IP protocol 47 (GRE) in both directions on the firewalls between client and server; behind NAT enable PPTP passthrough / the PPTP conntrack helper",
+				     "GRE went only one way: %llu packets from the %s %s, none from the %s %s. Both ends send LCP Configure-Requests unprompted, so GRE from %s is blocked between it and the capture point (its pppd logs \"LCP: timeout sending Config-Requests\")",
+				     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb);
+			} else if (ended) {
+				vset(v, PT_V_GRE_ONE_WAY,
+				     "capture the whole call attempt; if the silent side really sent nothing, look at its log (pppd not started, or its GRE blocked)",
+				     "GRE went only one way: %llu packets from the %s %s (%u LCP Configure-Request%s), none from the %s %s before the call ended: too few LCP retries to tell whether its GRE is blocked",
+				     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, nreq, nreq == 1 ? "" : "s", side(silent), wb);
+			} else {
+				vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
+				     "incomplete: the capture ends %lld.%01lld s after the call came up, with GRE only from the %s so far (%u LCP Configure-Request%s): too early to tell whether the %s's GRE is blocked",
+				     (long long)(after / 1000000), (long long)(after / 100000 % 10), sideshort(!silent), nreq, nreq == 1 ? "" : "s",
+				     sideshort(silent));
+			}
 			return;
 		}
 	}

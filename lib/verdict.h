@@ -20,7 +20,7 @@ enum pt_verdict_code {
 	PT_V_CALL_REFUSED,        /* Outgoing/Incoming-Call-Reply with an error */
 	PT_V_CALL_NO_REPLY,       /* OCRQ/ICRQ never answered */
 	PT_V_NO_CALL,             /* control connection up, no call placed */
-	PT_V_GRE_NONE,            /* call up, no GRE at all */
+	PT_V_GRE_NONE,            /* call up, none of its GRE either way, while the capture holds other GRE */
 	PT_V_GRE_ONE_WAY,         /* call up, GRE from one side only */
 	PT_V_LCP_FAILED,          /* LCP never opened */
 	PT_V_AUTH_FAILED,         /* the authenticator said Failure (or Nak) */
@@ -32,6 +32,7 @@ enum pt_verdict_code {
 	PT_V_ECHO_TIMEOUT,        /* the link died: LCP (or PPTP) Echo-Requests went unanswered */
 	PT_V_MTU,                 /* frames above the MRU, or fragmented inside the tunnel */
 	PT_V_HANGUP,              /* it worked, then one side vanished without any teardown */
+	PT_V_CONTROL_ONLY,        /* the call came up, but the capture holds no GRE at all: nothing to say of PPP */
 	PT_V__COUNT
 };
 

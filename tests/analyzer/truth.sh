@@ -123,5 +123,52 @@ run t-gre-unknown-call
 rule gre.call.unknown
 norule gre.call.no_control
 
+# ---- point 4: short and one-sided captures ----
+# only the control channel: "control channel only", never "GRE is blocked"
+run t-control-only
+verdict control-only
+says "control channel only"
+says "Set-Link-Info"
+never "blocked"
+rule gre.call.not_captured
+norule gre.call.none
+status 0
+jqall '[.[] | select(.type == "verdict")] | all(.verdict == "control-only")'
+# the capture ends before a Restart timer could run out
+run t-short-no-gre
+verdict incomplete
+says "the capture ends 0.8 s after the call came up"
+never "blocked"
+norule gre.call.none
+norule gre.call.not_captured
+status 0
+# GRE from one side only, but too few LCP retries to say the other's is blocked
+run t-short-one-way
+verdict incomplete
+says "too early to tell"
+never "blocked between"
+norule gre.call.one_way
+status 0
+# the evidence: LCP Configure-Requests repeated over the Restart timer, nothing from the other side
+run t-one-way-evidence
+verdict gre-one-way
+says "is blocked between it and the capture point"
+rule gre.call.one_way
+status 1
+# the real lab capture of GRE blocked from the client keeps its verdict
+run captures/real/gre-blocked.pcap
+verdict gre-one-way
+rule gre.call.one_way
+# no GRE for one call while the capture holds another call's GRE
+run t-gre-none-other
+rule gre.call.none
+says "while the capture holds other GRE"
+jqall '[.[] | select(.type == "verdict")] | map(.verdict) == ["ok", "gre-blocked"]'
+# a control-only crafted capture of an older test: the client clearing after 30 s is no evidence on the wire
+run v-gre-none
+verdict control-only
+says "the PNS cleared the call 30.0 s after it came up"
+never "GRE is blocked"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
