@@ -1,13 +1,13 @@
-/* feed.c: the plugin's model of one capture file: Wireshark's GRE packets and in-order TCP 1723 bytes into lib/tunnel
- * on the first pass, per-frame results kept in file scope for every later pass. */
+/* feed.c: the plugin's model of one capture file: Wireshark's GRE packets into lib/tunnel, TCP 1723 segments through
+ * lib/tcpreasm into it (as pptp-analyze does), on the first pass; per-frame results kept in file scope for every pass. */
 #include <string.h>
 
-#include <epan/conversation.h>
+#include <epan/packet.h>
 #include <epan/proto_data.h>
-#include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wmem/wmem.h>
 
 #include "mschap.h"
+#include "tcpreasm.h"
 #include "tunnel.h"
 
 #include "pptpsuite.h"
@@ -15,9 +15,15 @@
 #define PS_MAX_CREDS 256
 #define PS_PPTP_PORT 1723
 
+/* pinfo->pool keys of proto_pptpsuite (0, in file scope, is the frame's ps_rec) */
+enum { PS_KEY_REC = 0, PS_KEY_NOFEED = 1 };
+
 /* One capture file's state: created at the first PPTP packet, gone at cleanup. */
 typedef struct ps_model {
 	pt_tunnel *tun;
+	pt_tcp tcp;
+	int tcp_ok;
+	pt_sink sink;              /* findings of the TCP layer (cap.tcp.*) */
 	pt_cred creds[PS_MAX_CREDS];
 	size_t ncreds;
 	wmem_map_t *recs;          /* frame number -> ps_rec, file scope */
@@ -34,18 +40,6 @@ static ps_model *model;
 static uint32_t last_frame;
 static int64_t last_frame_ts;
 
-/* One TCP control connection, hung off Wireshark's conversation. */
-typedef struct ps_tcp {
-	pt_conn *conn;
-	address cli_addr;          /* file scope copy */
-	uint32_t cli_port;
-	uint32_t next[2];          /* next expected sequence number, per TCP direction (0 = client -> server) */
-	uint8_t have_next[2];
-	GByteArray *pend[2];       /* octets lib/tunnel has not consumed yet, offered again with the next segment */
-} ps_tcp;
-
-static GPtrArray *tcp_states;  /* every ps_tcp of the file, for cleanup */
-
 static ps_rec *rec_for(uint32_t pkt)
 {
 	ps_rec *r;
@@ -58,14 +52,14 @@ static ps_rec *rec_for(uint32_t pkt)
 		r->call = -1;
 		wmem_map_insert(model->recs, GUINT_TO_POINTER(pkt), r);
 		if (model->pinfo && model->pinfo->num == pkt)
-			p_add_proto_data(wmem_file_scope(), model->pinfo, proto_pptpsuite, 0, r);
+			p_add_proto_data(wmem_file_scope(), model->pinfo, proto_pptpsuite, PS_KEY_REC, r);
 	}
 	return r;
 }
 
 ps_rec *ps_rec_get(packet_info *pinfo)
 {
-	ps_rec *r = p_get_proto_data(wmem_file_scope(), pinfo, proto_pptpsuite, 0);
+	ps_rec *r = p_get_proto_data(wmem_file_scope(), pinfo, proto_pptpsuite, PS_KEY_REC);
 
 	if (r || !model || !model->recs)
 		return r;
@@ -78,13 +72,14 @@ ps_rec *ps_rec_get(packet_info *pinfo)
 static void on_finding(void *user, const pt_finding *f)
 {
 	uint32_t pkt = f->at.pkt ? (uint32_t)f->at.pkt : model->last_pkt;
-	ps_find *x = wmem_new0(wmem_file_scope(), ps_find);
+	ps_find *x;
 	ps_rec *r;
 
 	(void)user;
 	if (!pkt)
 		return;
 	r = rec_for(pkt);
+	x = wmem_new0(wmem_file_scope(), ps_find);
 	x->rule = f->rule;
 	x->conn = f->at.conn;
 	x->call = f->at.call;
@@ -147,6 +142,56 @@ static void on_gre_call(void *user, const pt_where *at, const pt_call *k)
 	}
 }
 
+/* ---- lib/tcpreasm callbacks: the same glue as pptp-analyze's ---- */
+
+static void addr_from_key(pt_addr *a, const pt_tcp_key *k, int i)
+{
+	memset(a, 0, sizeof *a);
+	a->family = (uint8_t)(k->family == 6 ? 6 : 4);
+	if (a->family == 6)
+		memcpy(a->a, k->addr[i], 16);
+	else
+		memcpy(a->a, k->addr[i] + 12, 4);
+	a->port = k->port[i];
+}
+
+static void *tcp_open(void *user, const pt_tcp_key *key, int midstream, const pt_where *at)
+{
+	ps_model *m = user;
+	pt_addr cli, srv;
+
+	addr_from_key(&cli, key, 0);
+	addr_from_key(&srv, key, 1);
+	return pt_tunnel_ctrl_open(m->tun, &cli, &srv, midstream, at);
+}
+
+static size_t tcp_data(void *user, void *conn, int dir, const uint8_t *data, size_t len, const pt_where *at)
+{
+	ps_model *m = user;
+	return pt_tunnel_ctrl_data(m->tun, conn, dir, data, len, at);
+}
+
+static void tcp_gap(void *user, void *conn, int dir, uint32_t missing, const pt_where *at)
+{
+	ps_model *m = user;
+	pt_tunnel_ctrl_gap(m->tun, conn, dir, missing, at);
+}
+
+static void tcp_close(void *user, void *conn, int how, int dir, const pt_where *at)
+{
+	ps_model *m = user;
+	const pt_tcp_conn_info *ci = pt_tcp_info(&m->tcp, conn);
+	int end = how == PT_TCP_FIN ? PT_END_FIN : how == PT_TCP_RST ? PT_END_RST : how == PT_TCP_EOF ? PT_END_EOF
+												: PT_END_EVICTED;
+
+	/* the TCP facts only feed the verdicts, which the plugin does not show */
+	if (how == PT_TCP_FIN && ci && ci->first_fin >= 0)
+		dir = ci->first_fin;
+	pt_tunnel_ctrl_close(m->tun, conn, end, dir < 0 ? 0 : dir, 0, NULL, at);
+}
+
+static const pt_tcp_ops tcp_ops = { tcp_open, tcp_data, tcp_gap, tcp_close };
+
 /* ---- the model's life ---- */
 
 static void creds_load(ps_model *m)
@@ -174,7 +219,7 @@ static ps_model *model_get(void)
 	pt_tunnel_hooks hooks;
 
 	if (model)
-		return model->tun ? model : NULL;
+		return model->tun && model->tcp_ok ? model : NULL;
 	model = g_new0(ps_model, 1);
 	creds_load(model);
 	memset(&cfg, 0, sizeof cfg);
@@ -185,7 +230,9 @@ static ps_model *model_get(void)
 	hooks.on_inner = on_inner;
 	hooks.on_gre_call = on_gre_call;
 	model->tun = pt_tunnel_new(&cfg, &hooks);
-	return model->tun ? model : NULL;
+	model->sink.fn = on_finding;
+	model->tcp_ok = pt_tcp_init(&model->tcp, &tcp_ops, model, 0, 0) == PT_OK;
+	return model->tun && model->tcp_ok ? model : NULL;
 }
 
 void ps_feed_frame(packet_info *pinfo)
@@ -205,22 +252,14 @@ void ps_feed_init(void)
 
 void ps_feed_cleanup(void)
 {
-	if (tcp_states) {
-		for (unsigned i = 0; i < tcp_states->len; i++) {
-			ps_tcp *s = g_ptr_array_index(tcp_states, i);
-			for (int d = 0; d < 2; d++)
-				if (s->pend[d])
-					g_byte_array_free(s->pend[d], TRUE);
-			g_free(s);
-		}
-		g_ptr_array_free(tcp_states, TRUE);
-		tcp_states = NULL;
-	}
 	if (!model)
 		return;
+	if (model->tcp_ok)
+		pt_tcp_destroy(&model->tcp);
 	pt_tunnel_free(model->tun);
 	for (size_t i = 0; i < model->ncreds; i++)
 		pt_cred_wipe(&model->creds[i]);
+	explicit_bzero(model->creds, sizeof model->creds);
 	g_free(model);
 	model = NULL;
 }
@@ -229,7 +268,7 @@ void ps_feed_postseq(void)
 {
 	pt_where end;
 
-	if (!model || !model->tun || model->finished)
+	if (!model || !model->tun || !model->tcp_ok || model->finished)
 		return;
 	model->finished = 1;
 	memset(&end, 0, sizeof end);
@@ -238,12 +277,8 @@ void ps_feed_postseq(void)
 	end.call = -1;
 	end.dir = PT_DIR_UNKNOWN;
 	model->pinfo = NULL;
-	/* RFC 9293: connections still open at the end of the capture end there (PT_END_EOF), as in pptp-analyze */
-	for (unsigned i = 0; tcp_states && i < tcp_states->len; i++) {
-		ps_tcp *s = g_ptr_array_index(tcp_states, i);
-		if (s->conn && !s->conn->ended)
-			pt_tunnel_ctrl_close(model->tun, s->conn, PT_END_EOF, 0, 0, NULL, &end);
-	}
+	/* end of input in pptp-analyze's order: TCP streams, then the model */
+	pt_tcp_finish(&model->tcp, &model->sink, &end);
 	pt_tunnel_finish(model->tun, &end);
 }
 
@@ -261,21 +296,35 @@ static pt_where where_of(packet_info *pinfo)
 	return w;
 }
 
-static int addr_of(const address *a, uint32_t port, pt_addr *out)
+/* An address as lib/ip keeps it: IPv6 as is, IPv4 IPv4-mapped (::ffff:a.b.c.d). */
+static int ip16_of(const address *a, uint8_t out[16])
 {
-	memset(out, 0, sizeof *out);
-	out->port = (uint16_t)port;
+	static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
 	if (a->type == AT_IPv4 && a->len == 4) {
-		out->family = 4;
-		memcpy(out->a, a->data, 4);
-		return 0;
+		memcpy(out, v4_mapped, 12);
+		memcpy(out + 12, a->data, 4);
+		return 4;
 	}
 	if (a->type == AT_IPv6 && a->len == 16) {
-		out->family = 6;
-		memcpy(out->a, a->data, 16);
-		return 0;
+		memcpy(out, a->data, 16);
+		return 6;
 	}
-	return -1;
+	return 0;
+}
+
+static int addr_of(const address *a, pt_addr *out)
+{
+	uint8_t b[16];
+	int v = ip16_of(a, b);
+
+	memset(out, 0, sizeof *out);
+	out->family = (uint8_t)v;
+	if (v == 4)
+		memcpy(out->a, b + 12, 4);
+	else if (v == 6)
+		memcpy(out->a, b, 16);
+	return v ? 0 : -1;
 }
 
 /* Packets the model must not see: the copy of a header inside an ICMP error, anything inside decrypted PPP. */
@@ -283,9 +332,12 @@ static int feed_ok(packet_info *pinfo)
 {
 	if (PINFO_FD_VISITED(pinfo))
 		return 0;
+	/* the first fragment of a datagram Wireshark could not reassemble: pptp-analyze waits for whole datagrams */
+	if (pinfo->fragmented)
+		return 0;
 	if (proto_is_frame_protocol(pinfo->layers, "icmp") || proto_is_frame_protocol(pinfo->layers, "icmpv6"))
 		return 0;
-	if (p_get_proto_data(pinfo->pool, pinfo, proto_pptpsuite, 1))
+	if (p_get_proto_data(pinfo->pool, pinfo, proto_pptpsuite, PS_KEY_NOFEED))
 		return 0;   /* inside a decrypted frame, or a second GRE header in this frame */
 	return 1;
 }
@@ -309,8 +361,8 @@ void ps_feed_gre(tvbuff_t *tvb, packet_info *pinfo)
 
 	if (!feed_ok(pinfo))
 		return;
-	p_add_proto_data(pinfo->pool, pinfo, proto_pptpsuite, 1, GUINT_TO_POINTER(1));
-	if (addr_of(&pinfo->src, 0, &src) != 0 || addr_of(&pinfo->dst, 0, &dst) != 0 || !(m = model_get()))
+	p_add_proto_data(pinfo->pool, pinfo, proto_pptpsuite, PS_KEY_NOFEED, GUINT_TO_POINTER(1));
+	if (addr_of(&pinfo->src, &src) != 0 || addr_of(&pinfo->dst, &dst) != 0 || !(m = model_get()))
 		return;
 	begin_frame(m, pinfo);
 	at = where_of(pinfo);
@@ -322,92 +374,39 @@ void ps_feed_gre(tvbuff_t *tvb, packet_info *pinfo)
 	m->pinfo = NULL;
 }
 
-static ps_tcp *tcp_state(ps_model *m, packet_info *pinfo, conversation_t *conv)
+/*
+ * IP protocol 6, before the stock TCP dissector: a segment to or from port 1723 goes to lib/tcpreasm whole (header
+ * parsed by lib/ip, raw sequence numbers), exactly as pptp-analyze hands it over; Wireshark's own reassembly is
+ * left to its PPTP dissector.
+ */
+void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo)
 {
-	ps_tcp *s = conversation_get_proto_data(conv, proto_pptpsuite);
-	struct tcp_analysis *tcpd;
-	pt_addr cli, srv;
+	unsigned caplen = tvb_captured_length(tvb), wire = tvb_reported_length(tvb);
+	const uint8_t *p;
+	pt_cursor c;
+	pt_ip ip;
+	pt_tcp_hdr th;
 	pt_where at;
-	int to_server = pinfo->destport == PS_PPTP_PORT || pinfo->srcport != PS_PPTP_PORT;
-	int midstream;
-
-	if (s)
-		return s;
-	s = g_new0(ps_tcp, 1);
-	if (!tcp_states)
-		tcp_states = g_ptr_array_new();
-	g_ptr_array_add(tcp_states, s);
-	conversation_add_proto_data(conv, proto_pptpsuite, s);
-	copy_address_wmem(wmem_file_scope(), &s->cli_addr, to_server ? &pinfo->src : &pinfo->dst);
-	s->cli_port = to_server ? pinfo->srcport : pinfo->destport;
-	if (addr_of(to_server ? &pinfo->src : &pinfo->dst, s->cli_port, &cli) != 0 ||
-	    addr_of(to_server ? &pinfo->dst : &pinfo->src, to_server ? pinfo->destport : pinfo->srcport, &srv) != 0)
-		return s;
-	/* RFC 9293 3.5: without the SYN the stream is joined mid-way and message boundaries must be found */
-	tcpd = get_tcp_conversation_data(conv, pinfo);
-	midstream = !tcpd || nstime_is_zero(&tcpd->ts_mru_syn);
-	at = where_of(pinfo);
-	s->conn = pt_tunnel_ctrl_open(m->tun, &cli, &srv, midstream, &at);
-	return s;
-}
-
-void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo, const void *tcpinfo)
-{
-	const struct tcpinfo *ti = tcpinfo;
-	conversation_t *conv;
 	ps_model *m;
-	ps_tcp *s;
-	pt_where at;
-	unsigned caplen = tvb_captured_length(tvb), len = tvb_reported_length(tvb), skip = 0;
-	int dir;
-	int32_t d;
-	size_t used;
-	GByteArray *pend;
+	int v;
 
-	if (!ti || !len || !feed_ok(pinfo) || !(m = model_get()))
+	/* the ports first: nothing else is done for TCP that is not PPTP */
+	if (caplen < 4 || (tvb_get_ntohs(tvb, 0) != PS_PPTP_PORT && tvb_get_ntohs(tvb, 2) != PS_PPTP_PORT) ||
+	    !feed_ok(pinfo))
 		return;
-	conv = find_or_create_conversation(pinfo);
+	memset(&ip, 0, sizeof ip);
+	v = ip16_of(&pinfo->src, ip.src);
+	if (!v || ip16_of(&pinfo->dst, ip.dst) != v || !(m = model_get()))
+		return;
+	ip.version = v;
+	ip.proto = 6;
+	ip.total_len = wire;
+	ip.truncated = caplen < wire;
+	p = tvb_get_ptr(tvb, 0, caplen);
+	c = pt_cur(p, caplen);
 	begin_frame(m, pinfo);
-	s = tcp_state(m, pinfo, conv);
-	if (!s->conn) {
-		m->pinfo = NULL;
-		return;
-	}
-	dir = (addresses_equal(&pinfo->src, &s->cli_addr) && pinfo->srcport == s->cli_port) ? 0 : 1;
 	at = where_of(pinfo);
-	if (!s->have_next[dir]) {
-		s->next[dir] = ti->seq;
-		s->have_next[dir] = 1;
-		/* as lib/tcpreasm does: a stream joined mid-way starts each direction with an empty gap */
-		if (s->conn->midstream)
-			pt_tunnel_ctrl_gap(m->tun, s->conn, dir, 0, &at);
-	}
-	d = (int32_t)(ti->seq - s->next[dir]);
-	if (!s->pend[dir])
-		s->pend[dir] = g_byte_array_new();
-	pend = s->pend[dir];
-	if (d > 0) {
-		/* RFC 9293 3.4: octets never seen; the control stream resynchronises on the magic cookie */
-		pt_tunnel_ctrl_gap(m->tun, s->conn, dir, (uint32_t)d, &at);
-		g_byte_array_set_size(pend, 0);
-		s->next[dir] = ti->seq;
-	} else if (d < 0) {
-		skip = (unsigned)-d;          /* a retransmission: only what is new */
-	}
-	if (skip >= len) {
-		m->pinfo = NULL;
-		return;
-	}
-	if (skip < caplen)
-		g_byte_array_append(pend, tvb_get_ptr(tvb, skip, caplen - skip), caplen - skip);
-	s->next[dir] = ti->seq + len;
-	used = pt_tunnel_ctrl_data(m->tun, s->conn, dir, pend->data, pend->len, &at);
-	if (used)
-		g_byte_array_remove_range(pend, 0, (guint)(used < pend->len ? used : pend->len));
-	if (caplen < len) {
-		/* cut by the snapshot length: the rest of the segment is a gap */
-		pt_tunnel_ctrl_gap(m->tun, s->conn, dir, len - (caplen > skip ? caplen : skip), &at);
-		g_byte_array_set_size(pend, 0);
-	}
+	if (pt_tcp_parse(&c, &ip, &th, &m->sink, &at) == PT_OK)
+		pt_tcp_segment(&m->tcp, &ip, &th, th.payload, th.payload_len, &m->sink, &at);
 	m->pinfo = NULL;
 }

@@ -45,7 +45,7 @@ void ps_feed_cleanup(void);
 void ps_feed_postseq(void);     /* the sequential pass is over: end of input for the model */
 void ps_feed_frame(packet_info *pinfo);  /* every frame (a postdissector): notes the last one */
 void ps_feed_gre(tvbuff_t *tvb, packet_info *pinfo);
-void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo, const void *tcpinfo);
+void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo);   /* a whole TCP segment (IP payload) */
 ps_rec *ps_rec_get(packet_info *pinfo);    /* NULL when the frame has none */
 
 /* The credentials table (UAT pptpsuite_credentials). */

@@ -1,5 +1,5 @@
 /* proto.c: the pptpsuite protocol of the Wireshark 4.0 plugin: fields, expert items from the rule catalog, the
- * credentials UAT, and the three hooks (GRE, TCP 1723, PPP protocol 0x00FD) over the stock dissectors. */
+ * credentials UAT, and the three hooks (IP protocols 47 and 6, PPP protocol 0x00FD) over the stock dissectors. */
 #include <string.h>
 
 #include <epan/expert.h>
@@ -29,7 +29,7 @@ static gint ett_pptpsuite = -1, ett_finding = -1, ett_mppe = -1;
 static expert_field *ei_rules;        /* one per rule of the catalog, indexed by rule */
 static expert_field ei_not_decrypted = EI_INIT;
 
-static dissector_handle_t gre_handle, pptp_handle, ppp_handle, data_handle;
+static dissector_handle_t gre_handle, tcp_handle, ppp_handle, data_handle;
 
 ps_cred_row *ps_cred_rows;
 unsigned ps_ncred_rows;
@@ -166,13 +166,13 @@ static int dissect_gre_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	return n ? n : (int)tvb_captured_length(tvb);
 }
 
-/* TCP port 1723: the in-order stream octets to the model, then the stock PPTP dissector. */
+/* IP protocol 6: segments of TCP port 1723 to the model (its own reassembly), then the stock TCP dissector. */
 static int dissect_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
 	int n;
 
-	ps_feed_tcp(tvb, pinfo, data);
-	n = call_dissector_with_data(pptp_handle, tvb, pinfo, tree, data);
+	ps_feed_tcp(tvb, pinfo);
+	n = call_dissector_with_data(tcp_handle, tvb, pinfo, tree, data);
 	return n ? n : (int)tvb_captured_length(tvb);
 }
 
@@ -363,21 +363,21 @@ void proto_register_pptpsuite(void)
 
 void proto_reg_handoff_pptpsuite(void)
 {
-	dissector_table_t ipt = find_dissector_table("ip.proto"), tcpt = find_dissector_table("tcp.port");
+	dissector_table_t ipt = find_dissector_table("ip.proto");
 
 	ppp_handle = find_dissector("ppp");
 	data_handle = find_dissector("data");
 	/* take the stock handles before ours replace them in the tables */
 	gre_handle = ipt ? dissector_get_uint_handle(ipt, 47) : NULL;
-	pptp_handle = tcpt ? dissector_get_uint_handle(tcpt, 1723) : NULL;
+	tcp_handle = ipt ? dissector_get_uint_handle(ipt, 6) : NULL;
 	if (!gre_handle)
 		gre_handle = find_dissector("gre");
-	if (!pptp_handle)
-		pptp_handle = find_dissector("pptp");
+	if (!tcp_handle)
+		tcp_handle = find_dissector("tcp");
 	if (gre_handle)
 		dissector_add_uint("ip.proto", 47, create_dissector_handle(dissect_gre_hook, proto_pptpsuite));
-	if (pptp_handle)
-		dissector_add_uint("tcp.port", 1723, create_dissector_handle(dissect_tcp_hook, proto_pptpsuite));
+	if (tcp_handle)
+		dissector_add_uint("ip.proto", 6, create_dissector_handle(dissect_tcp_hook, proto_pptpsuite));
 	dissector_add_uint("ppp.protocol", 0x00fd, create_dissector_handle(dissect_mppe, proto_pptpsuite));
 	register_postdissector(create_dissector_handle(dissect_last, proto_pptpsuite));
 }
