@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "authpeer.h"
 #include "cursor.h"
+#include "mppe.h"
 #include "ut.h"
 
 static const int methods[] = { PT_AUTHM_PAP, PT_AUTHM_CHAP_MD5, PT_AUTHM_MSCHAPV1, PT_AUTHM_MSCHAPV2 };
@@ -469,6 +470,56 @@ static void test_rfc3079_chap1_keys(void)
 	pt_cred_wipe(&cc);
 }
 
+/* ---- the keys in use: what one end encrypts, the other decrypts ---- */
+
+static void one_way(const uint8_t *tkey, const uint8_t *rkey, int bits, unsigned opts)
+{
+	static const uint8_t plain[] = { 0x00, 0x21, 0x45, 0x00, 0x00, 0x1c, 'h', 'e', 'l', 'l', 'o' };
+	pt_mppe_ctx tx, rx;
+	pt_mppe_info info;
+	uint8_t buf[64], out[64];
+	size_t n = 0;
+
+	CU_ASSERT_FATAL(pt_mppe_init(&tx, tkey, bits, opts) == PT_OK);
+	CU_ASSERT_FATAL(pt_mppe_init(&rx, rkey, bits, opts) == PT_OK);
+	for (int i = 0; i < 3; i++) {
+		pt_writer w = pt_wr(buf, sizeof buf);
+		pt_cursor c;
+		CU_ASSERT_EQUAL(pt_mppe_encrypt(&tx, 0, plain, sizeof plain, &w, &info), PT_OK);
+		c = pt_cur(buf, pt_wlen(&w));
+		CU_ASSERT_EQUAL(pt_mppe_decrypt(&rx, &c, out, sizeof out, &n, &info), PT_OK);
+		CU_ASSERT_EQUAL(n, sizeof plain);
+		CU_ASSERT(memcmp(out, plain, sizeof plain) == 0);
+	}
+	pt_mppe_done(&tx);
+	pt_mppe_done(&rx);
+}
+
+static void test_keys_in_use(void)
+{
+	static const int bits[] = { 40, 56, 128 };
+	pt_authpeer c, s;
+	uint8_t cs[16], cr[16], ss[16], sr[16];
+
+	for (int m = PT_AUTHM_MSCHAPV1; m <= PT_AUTHM_MSCHAPV2; m++) {
+		pair(&c, &s, m, NULL, NULL);
+		exchange(&c, &s);
+		CU_ASSERT_FATAL(c.status == PT_AUTHS_SUCCESS && s.status == PT_AUTHS_SUCCESS);
+		for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+			for (int nt = 0; nt < 2; nt++) {
+				CU_ASSERT_EQUAL(pt_authpeer_mppe_keys(&c, bits[i], nt, cs, cr), PT_OK);
+				CU_ASSERT_EQUAL(pt_authpeer_mppe_keys(&s, bits[i], nt, ss, sr), PT_OK);
+				/* client -> server and server -> client, stateless and stateful */
+				one_way(cs, sr, bits[i], PT_MPPE_OPT_STATELESS);
+				one_way(ss, cr, bits[i], PT_MPPE_OPT_STATELESS);
+				one_way(cs, sr, bits[i], 0);
+				one_way(ss, cr, bits[i], 0);
+			}
+		pt_authpeer_wipe(&c);
+		pt_authpeer_wipe(&s);
+	}
+}
+
 /* ---- hostile input ---- */
 
 static void test_random_packets(void)
@@ -528,6 +579,7 @@ void ut_register(void)
 	UT_ADD(s, test_rfc2759_response);
 	UT_ADD(s, test_rfc2433_response);
 	UT_ADD(s, test_rfc3079_chap1_keys);
+	UT_ADD(s, test_keys_in_use);
 	s = CU_add_suite("authpeer_hostile", NULL, NULL);
 	UT_ADD(s, test_random_packets);
 }
