@@ -1,6 +1,7 @@
 /* test_cpeng.c: two control-protocol engines (PNS-like and PAC-like policies) wired through an in-memory queue: LCP, CCP/MPPE, IPCP, IPV6CP negotiation, Nak/Reject paths, Restart timer, Terminate, Echo, Code-Reject (RFC 1661, RFC 1962, RFC 3078 2, RFC 1332, RFC 1877, RFC 5072). */
 #include <string.h>
 
+#include "authpeer.h"
 #include "cpeng.h"
 #include "cursor.h"
 #include "ut.h"
@@ -1052,6 +1053,77 @@ static void test_authm_names(void)
 	CU_ASSERT_EQUAL(pt_authm_from_opt(0xc227, 0), PT_AUTHM_NONE);
 }
 
+/* ---- a whole session: LCP, the method it agreed, CCP, keys, IPCP ---- */
+
+static int mppe_bits_of(uint32_t b)
+{
+	return (b & S_) ? 128 : (b & M_) ? 56 : (b & L_) ? 40 : 0;
+}
+
+static void test_session(void)
+{
+	pt_cpeng_policy a, b;
+	pt_authpeer cli, srv;
+	pt_cred cred;
+	uint8_t pkt[PT_AUTHPEER_MAX_PKT], out[PT_AUTHPEER_MAX_PKT];
+	uint8_t ks[2][2][16];
+	pt_writer w = pt_wr(pkt, sizeof pkt);
+	int rc, from = 1;
+	static const uint8_t chal[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	static const uint8_t pch[16] = { 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+
+	/* LCP: the PAC requires MS-CHAPv2 */
+	open_lcp();
+	CU_ASSERT_FATAL(L.e[0].res.peer_auth == PT_AUTHM_MSCHAPV2 && L.e[1].res.our_auth == PT_AUTHM_MSCHAPV2);
+	/* authentication with the agreed method, the PAC as server (RFC 1661 3.5) */
+	CU_ASSERT_FATAL(pt_cred_from_password(&cred, "bob", "correct horse") == PT_OK);
+	pt_authpeer_client_init(&cli, L.e[0].res.peer_auth, &cred, pch, NULL);
+	pt_authpeer_server_init(&srv, L.e[1].res.our_auth, &cred, chal, NULL);
+	pt_cred_wipe(&cred);
+	CU_ASSERT_EQUAL(pt_authpeer_start(&cli, 1, &w), 0);
+	CU_ASSERT_EQUAL(pt_authpeer_start(&srv, 1, &w), 1);
+	for (int i = 0; i < 4 && pt_wlen(&w); i++) {
+		pt_writer ow = pt_wr(out, sizeof out);
+		rc = pt_authpeer_input(from ? &cli : &srv, pt_authpeer_proto(PT_AUTHM_MSCHAPV2), pkt, pt_wlen(&w), &ow);
+		CU_ASSERT(rc >= 0);
+		memcpy(pkt, out, pt_wlen(&ow));
+		w = pt_wr(pkt, sizeof pkt);
+		w.p += pt_wlen(&ow);
+		from = !from;
+	}
+	CU_ASSERT_FATAL(cli.status == PT_AUTHS_SUCCESS && srv.status == PT_AUTHS_SUCCESS);
+	/* CCP: Windows-like PAC offers 128 and 40 stateless; the PNS takes 128 */
+	ccp_pol(&a, S_ | H_, S_ | H_);
+	ccp_pol(&b, S_ | L_ | H_, S_ | L_ | H_);
+	a.ccp.require = b.ccp.require = 1;
+	link_init(PT_CPK_CCP, &a, &b);
+	start_both();
+	CU_ASSERT_FATAL(pt_cpeng_is_open(&L.e[0]) && pt_cpeng_is_open(&L.e[1]));
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(L.e[i].res.tx_bits, S_ | H_);
+		CU_ASSERT_EQUAL(L.e[i].res.rx_bits, S_ | H_);
+	}
+	/* each end's send key is the other's receive key */
+	CU_ASSERT_EQUAL(pt_authpeer_mppe_keys(&cli, mppe_bits_of(L.e[0].res.tx_bits), 0, ks[0][0], ks[0][1]), PT_OK);
+	CU_ASSERT_EQUAL(pt_authpeer_mppe_keys(&srv, mppe_bits_of(L.e[1].res.tx_bits), 0, ks[1][0], ks[1][1]), PT_OK);
+	CU_ASSERT(memcmp(ks[0][0], ks[1][1], 16) == 0);
+	CU_ASSERT(memcmp(ks[1][0], ks[0][1], 16) == 0);
+	CU_ASSERT(memcmp(ks[0][0], ks[0][1], 16) != 0);
+	pt_authpeer_wipe(&cli);
+	pt_authpeer_wipe(&srv);
+	/* IPCP: the PNS gets its address */
+	memset(&a, 0, sizeof a);
+	a.ipcp.accept_any_peer = 1;
+	memset(&b, 0, sizeof b);
+	b.ipcp.local[0] = 192, b.ipcp.local[1] = 168, b.ipcp.local[3] = 1;
+	b.ipcp.peer[0] = 192, b.ipcp.peer[1] = 168, b.ipcp.peer[3] = 100;
+	link_init(PT_CPK_IPCP, &a, &b);
+	start_both();
+	CU_ASSERT(pt_cpeng_is_open(&L.e[0]) && pt_cpeng_is_open(&L.e[1]));
+	CU_ASSERT_EQUAL(L.e[0].res.local[3], 100);
+	CU_ASSERT_EQUAL(L.e[0].res.peer[3], 1);
+}
+
 /* ---- hostile input: random packets never crash and leave the engine consistent ---- */
 
 static uint32_t rnd_state = 12345;
@@ -1157,6 +1229,8 @@ void ut_register(void)
 	UT_ADD(s, test_ipcp_assign);
 	UT_ADD(s, test_ipv6cp);
 	UT_ADD(s, test_max_failure_converges);
+	s = CU_add_suite("cpeng_session", NULL, NULL);
+	UT_ADD(s, test_session);
 	s = CU_add_suite("cpeng_hostile", NULL, NULL);
 	UT_ADD(s, test_random_packets);
 }
