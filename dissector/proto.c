@@ -375,9 +375,13 @@ void proto_reg_handoff_pptpsuite(void)
 	if (!tcp_handle)
 		tcp_handle = find_dissector("tcp");
 	if (gre_handle)
-		dissector_add_uint("ip.proto", 47, create_dissector_handle(dissect_gre_hook, proto_pptpsuite));
+		dissector_add_uint("ip.proto", 47,
+				   create_dissector_handle_with_name_and_description(dissect_gre_hook, proto_pptpsuite,
+										     "pptpsuite_gre", "GRE (pptpsuite)"));
 	if (tcp_handle)
-		dissector_add_uint("ip.proto", 6, create_dissector_handle(dissect_tcp_hook, proto_pptpsuite));
+		dissector_add_uint("ip.proto", 6,
+				   create_dissector_handle_with_name_and_description(dissect_tcp_hook, proto_pptpsuite,
+										     "pptpsuite_tcp", "TCP (pptpsuite)"));
 	dissector_add_uint("ppp.protocol", 0x00fd, create_dissector_handle(dissect_mppe, proto_pptpsuite));
 	register_postdissector(create_dissector_handle(dissect_last, proto_pptpsuite));
 }
