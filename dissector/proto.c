@@ -161,7 +161,8 @@ static int dissect_gre_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 {
 	int n;
 
-	ps_feed_gre(tvb, pinfo);
+	if (proto_is_protocol_enabled(find_protocol_by_id(proto_pptpsuite)))
+		ps_feed_gre(tvb, pinfo);
 	n = call_dissector_with_data(gre_handle, tvb, pinfo, tree, data);
 	return n ? n : (int)tvb_captured_length(tvb);
 }
@@ -171,7 +172,8 @@ static int dissect_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 {
 	int n;
 
-	ps_feed_tcp(tvb, pinfo);
+	if (proto_is_protocol_enabled(find_protocol_by_id(proto_pptpsuite)))
+		ps_feed_tcp(tvb, pinfo);
 	n = call_dissector_with_data(tcp_handle, tvb, pinfo, tree, data);
 	return n ? n : (int)tvb_captured_length(tvb);
 }
@@ -367,6 +369,8 @@ void proto_reg_handoff_pptpsuite(void)
 
 	ppp_handle = find_dissector("ppp");
 	data_handle = find_dissector("data");
+	/* the hooks belong to no protocol: frame.protocols of every TCP packet need not name pptpsuite (they check
+	 * whether it is enabled themselves) */
 	/* take the stock handles before ours replace them in the tables */
 	gre_handle = ipt ? dissector_get_uint_handle(ipt, 47) : NULL;
 	tcp_handle = ipt ? dissector_get_uint_handle(ipt, 6) : NULL;
@@ -376,11 +380,11 @@ void proto_reg_handoff_pptpsuite(void)
 		tcp_handle = find_dissector("tcp");
 	if (gre_handle)
 		dissector_add_uint("ip.proto", 47,
-				   create_dissector_handle_with_name_and_description(dissect_gre_hook, proto_pptpsuite,
+				   create_dissector_handle_with_name_and_description(dissect_gre_hook, -1,
 										     "pptpsuite_gre", "GRE (pptpsuite)"));
 	if (tcp_handle)
 		dissector_add_uint("ip.proto", 6,
-				   create_dissector_handle_with_name_and_description(dissect_tcp_hook, proto_pptpsuite,
+				   create_dissector_handle_with_name_and_description(dissect_tcp_hook, -1,
 										     "pptpsuite_tcp", "TCP (pptpsuite)"));
 	dissector_add_uint("ppp.protocol", 0x00fd, create_dissector_handle(dissect_mppe, proto_pptpsuite));
 	register_postdissector(create_dissector_handle(dissect_last, proto_pptpsuite));
