@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "creds.h"
+#include "dedup.h"
 #include "fmt.h"
 #include "gre.h"
 #include "ip.h"
@@ -33,6 +34,9 @@ typedef struct pa_run {
 	size_t npend, pend_dropped;
 	int64_t t0;
 	char name[512];          /* the capture name outlives the capture handle */
+	pa_dedup dedup;          /* frames the capture itself duplicated */
+	uint8_t offload_n;       /* hosts already reported for checksum offload */
+	uint8_t offload_host[16][16];
 	const void *mem;         /* pa_main: the capture file's bytes, instead of opening o->file */
 	size_t mem_len;
 } pa_run;
@@ -242,11 +246,77 @@ static void upper(pa_run *r, const pt_ip *ip, const pt_where *at)
 	}
 }
 
+/* Findings of the IP header, held until the header is known (held_ip_fn). */
+typedef struct held_ip {
+	pt_finding f[8];
+	size_t n;
+} held_ip;
+
+static void held_ip_fn(void *user, const pt_finding *f)
+{
+	held_ip *h = user;
+	if (h->n < sizeof h->f / sizeof h->f[0])
+		h->f[h->n++] = *f;
+}
+
+/*
+ * A zero IPv4 header checksum is what a host whose NIC computes checksums hands to the capture (checksum
+ * offload): once per host as such, instead of a bad checksum on every packet.  Any other wrong value is
+ * reported as it is.
+ */
+static void ip_findings(pa_run *r, held_ip *h, const pt_ip *ip, int parsed)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		pt_finding *f = &h->f[i];
+		if (f->rule == PT_R_CAP_IPV4_BAD_CHECKSUM && parsed == PT_OK && ip->version == 4 && ip->csum == 0) {
+			size_t j;
+			for (j = 0; j < r->offload_n; j++)
+				if (memcmp(r->offload_host[j], ip->src, 16) == 0)
+					break;
+			if (j < r->offload_n)
+				continue;
+			if (r->offload_n < sizeof r->offload_host / sizeof r->offload_host[0])
+				memcpy(r->offload_host[r->offload_n++], ip->src, 16);
+			{
+				char s[PT_IP_ADDRSTRLEN];
+				pt_report(&r->sink, PT_R_CAP_IPV4_CHECKSUM_OFFLOAD, &f->at,
+					  "IPv4 header checksum 0 from %s: checksum offload on the capturing host (reported once per host)",
+					  pt_ip_addr_str(ip->src, s, sizeof s));
+			}
+			continue;
+		}
+		r->sink.fn(r->sink.user, f);
+	}
+	h->n = 0;
+}
+
+/*
+ * Which datagrams can be told from their copies by content alone: GRE with a sequence number (RFC 2637 4.1:
+ * every data packet has its own), and TCP segments with data whose IPv4 Identification is not 0 (a sender's
+ * retransmission gets a new Identification; RFC 6864 lets atomic datagrams keep 0, so those are left alone).
+ * Fragments have their own duplicate check in the defragmenter (cap.frag.duplicate).
+ */
+static int dedup_candidate(const pt_ip *ip)
+{
+	pt_cursor c = pt_cur(ip->payload, ip->payload_len);
+	uint8_t b = 0;
+
+	if (ip->is_fragment)
+		return 0;
+	if (ip->proto == PT_GRE_IPPROTO)
+		return pt_peek_u8(&c, 0, &b) == PT_OK && (b & 0x10); /* S */
+	if (ip->proto == 6 && ip->version == 4 && ip->frag_id != 0 && pt_peek_u8(&c, 12, &b) == PT_OK)
+		return ip->payload_len > (size_t)(b >> 4) * 4u;
+	return 0;
+}
+
 static void packet(pa_run *r, const pt_cap_rec *p)
 {
 	pt_cursor c = pt_cur(p->data, p->caplen);
 	pt_ip ip;
 	pt_where at;
+	const uint8_t *l3;
+	size_t l3_len;
 
 	memset(&at, 0, sizeof at);
 	at.pkt = p->pkt;
@@ -258,9 +328,40 @@ static void packet(pa_run *r, const pt_cap_rec *p)
 		return;
 	}
 	pt_skip(&c, p->link.l3_off);
-	if (pt_ip_parse(&c, &ip, &r->sink, &at) != PT_OK) {
-		r->sum.undecodable++;
-		return;
+	l3 = c.p;
+	l3_len = pt_left(&c);
+	{
+		held_ip h;
+		pt_sink hs = { held_ip_fn, &h };
+		int rc;
+		h.n = 0;
+		rc = pt_ip_parse(&c, &ip, &hs, &at);
+		ip_findings(r, &h, &ip, rc);
+		if (rc != PT_OK) {
+			r->sum.undecodable++;
+			return;
+		}
+	}
+	/* RFC 791 3.1, RFC 8200 3: a length beyond the frame on the wire is impossible (a short snapshot is not) */
+	if (ip.truncated && p->len >= p->link.l3_off && ip.total_len > p->len - p->link.l3_off) {
+		uint32_t wire = (uint32_t)(p->len - p->link.l3_off);
+		pt_report(&r->sink, ip.version == 4 ? PT_R_CAP_IPV4_MALFORMED : PT_R_CAP_IPV6_MALFORMED, &at,
+			  "%s %u octets, but the frame holds %u after the link header: malformed IP header (the frame's length is used; what it carries is not blamed)",
+			  ip.version == 4 ? "Total Length" : "datagram length", ip.total_len, wire);
+		/* the length field is the corrupt part: the payload is what the frame holds */
+		ip.total_len = wire;
+		ip.truncated = p->caplen < p->len;
+	}
+	if (dedup_candidate(&ip)) {
+		/* a copy made by the capture (bridge, two interfaces) is not a second packet on the wire */
+		uint64_t orig = pa_dedup_check(&r->dedup, l3, l3_len, p->ts_us, p->pkt);
+		if (orig) {
+			if (r->dedup.dups == 1)
+				pt_report(&r->sink, PT_R_CAP_FRAME_DUPLICATE, &at,
+					  "same IP header and bytes as packet %" PRIu64 ": duplicated in the capture (a bridge, or two interfaces); copies are left out of the analysis (reported once)",
+					  orig);
+			return;
+		}
 	}
 	if (ip.is_fragment) {
 		pt_ip whole;

@@ -170,5 +170,39 @@ verdict control-only
 says "the PNS cleared the call 30.0 s after it came up"
 never "GRE is blocked"
 
+# ---- point 5: corruption is named where it is ----
+# an impossible IPv4 Total Length is a malformed IP header; the GRE inside is not blamed
+run t-ip-length-impossible
+nrule cap.ipv4.malformed 1
+says "malformed IP header"
+for r in gre.key.length_mismatch gre.payload.truncated ppp.frame.truncated gre.ack.ahead gre.seq.gap cap.ip.truncated; do
+	norule "$r"
+done
+verdict ok
+# frames the capture duplicated: once "duplicated in the capture", never MPPE replays or GRE duplicates
+run t-duplicates --password clientPass
+nrule cap.frame.duplicate 1
+says "duplicated in the capture"
+for r in mppe.coherency.backwards gre.seq.duplicate cap.tcp.overlap_mismatch pptp.fsm.echo_unmatched; do
+	norule "$r"
+done
+jqall '[.[] | select(.type == "call")] | all(.gre_pns.duplicates == 0 and .gre_pac.duplicates == 0)'
+verdict ok
+status 0
+# a zero IPv4 header checksum: checksum offload, once per host
+run t-checksum-offload
+nrule cap.ipv4.checksum_offload 1
+norule cap.ipv4.bad_checksum
+says "checksum offload on the capturing host"
+status 0
+# a wrong checksum that is not 0 is still reported as such (the 0 one of that capture is offload)
+run r-cap-ip-bad-checksum
+nrule cap.ipv4.bad_checksum 1
+rule cap.ipv4.checksum_offload
+# copies of IP fragments stay the defragmenter's (cap.frag.duplicate)
+run r-cap-frag-duplicate
+rule cap.frag.duplicate
+norule cap.frame.duplicate
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
