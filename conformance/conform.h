@@ -72,6 +72,7 @@ typedef struct cf_knobs {
 	uint8_t mppe_clear_d;     /* send data frames with D clear (not encrypted) */
 	uint8_t mppe_rfc_stateful;/* stateful sender as RFC 3078 (no rekey on FLUSHED) */
 	uint8_t no_reset_req;     /* do not send CCP Reset-Request on loss */
+	uint8_t auth_silent;      /* never answer the authenticator (CHAP Challenge / PAP) */
 	uint8_t loss;             /* percent of our GRE data packets lost on the way (sequence and coherency numbers used, nothing sent) */
 } cf_knobs;
 
@@ -90,6 +91,7 @@ typedef struct cf_opts {
 	double timeout;           /* cap on every wait, seconds */
 	const char *pcap;
 	const char *inner;        /* --write-inner */
+	const char *peer_has;     /* --peer-has: what the target is configured to offer (scenario `requires`) */
 	uint64_t seed;
 	int verbose;
 } cf_opts;
@@ -151,6 +153,8 @@ struct cf_ep {
 	/* the checker: both directions through lib/tunnel */
 	pt_tunnel *chk;
 	pt_conn *chk_conn;
+	uint8_t chk_buf[2][4096];  /* per TCP direction: bytes the checker has not taken yet */
+	size_t chk_len[2];
 	uint64_t pktno;           /* frame number in the run's capture (also the checker's) */
 	cf_find find[CF_MAXFIND];
 	unsigned nfind, find_dropped;
@@ -166,7 +170,7 @@ int cf_ep_listen(cf_ep *e);
 int cf_ep_accept(cf_ep *e, double timeout);
 void cf_ep_disconnect(cf_ep *e, int rst);
 /* Write bytes on the control connection in segments of these sizes (nsplit 0: one write). */
-int cf_ep_send_ctrl_bytes(cf_ep *e, const uint8_t *b, size_t n, const size_t *split, int nsplit);
+int cf_ep_send_ctrl_bytes(cf_ep *e, const uint8_t *b, size_t n, const size_t *split, int nsplit, double gap);
 /* Fill a valid template for a message type, as this endpoint would send it now. */
 void cf_ep_ctrl_template(cf_ep *e, uint16_t type, pt_ctrl_msg *m);
 /* Note what we sent (call IDs, windows). */

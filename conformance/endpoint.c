@@ -160,8 +160,25 @@ static void check_tcp(cf_ep *e, int from_us, const uint8_t *data, size_t len, co
 {
 	int tcpdir = from_us ? our_tcpdir(e) : !our_tcpdir(e);
 
-	if (e->chk && e->chk_conn && len)
-		(void)pt_tunnel_ctrl_data(e->chk, e->chk_conn, tcpdir, data, len, at);
+	uint8_t *buf = e->chk_buf[tcpdir];
+	size_t *n = &e->chk_len[tcpdir], used;
+
+	if (!e->chk || !e->chk_conn || !len)
+		return;
+	/* lib/tunnel takes whole messages: what it leaves is offered again with the next segment */
+	if (len > sizeof e->chk_buf[0] - *n) {
+		(void)pt_tunnel_ctrl_data(e->chk, e->chk_conn, tcpdir, buf, *n, at);
+		*n = 0;
+		if (len > sizeof e->chk_buf[0])
+			len = sizeof e->chk_buf[0];
+	}
+	memcpy(buf + *n, data, len);
+	*n += len;
+	used = pt_tunnel_ctrl_data(e->chk, e->chk_conn, tcpdir, buf, *n, at);
+	if (used > *n)
+		used = *n;
+	memmove(buf, buf + used, *n - used);
+	*n -= used;
 }
 
 static void check_gre(cf_ep *e, int from_us, const uint8_t *gre, size_t len, const pt_where *at)
@@ -246,6 +263,7 @@ int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap,
 	e->pol.ccp.accept_bits = PT_CCP_MPPE_S | PT_CCP_MPPE_L | PT_CCP_MPPE_M | PT_CCP_MPPE_H;
 	e->pol.ccp.require = 1;
 	e->pol.ipcp.accept_any_peer = 1;
+	e->pol.ipcp.accept_local = 1;
 	if (role == CF_PAC) {
 		e->pol.lcp.auth = PT_AUTHM_MSCHAPV2;
 		static const uint8_t loc[4] = { 10, 0, 0, 1 }, peer[4] = { 10, 0, 0, 2 };
@@ -466,7 +484,7 @@ void cf_ep_disconnect(cf_ep *e, int rst)
 
 /* ---- control connection ---- */
 
-int cf_ep_send_ctrl_bytes(cf_ep *e, const uint8_t *b, size_t n, const size_t *split, int nsplit)
+int cf_ep_send_ctrl_bytes(cf_ep *e, const uint8_t *b, size_t n, const size_t *split, int nsplit, double gap)
 {
 	size_t off = 0;
 	int i = 0;
@@ -503,8 +521,17 @@ int cf_ep_send_ctrl_bytes(cf_ep *e, const uint8_t *b, size_t n, const size_t *sp
 		record_tcp(e, 1, PT_TH_ACK | PT_TH_PSH, b + off, (size_t)wr, &at);
 		check_tcp(e, 1, b + off, (size_t)wr, &at);
 		off += (size_t)wr;
-		if (nsplit > 0 && off < n)
-			usleep(2000); /* separate segments on the wire */
+		if (nsplit > 0 && off < n) {
+			/* separate segments on the wire; a long gap keeps answering the peer meanwhile */
+			int64_t dl = cf_now_us() + (int64_t)(gap * 1e6);
+			if (gap < 0.01)
+				usleep((useconds_t)(gap * 1e6));
+			else
+				while (cf_now_us() < dl && e->tfd >= 0)
+					(void)cf_ep_poll(e, dl);
+			if (e->tfd < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -623,7 +650,7 @@ static void ctrl_auto(cf_ep *e, const pt_ctrl_msg *m)
 		cf_ep_ctrl_template(e, PT_CTRL_ECHORP, &r);
 		r.u.echorp.id = m->u.echorq.id;
 		if (pt_ctrl_build(&r, &w) == PT_OK)
-			(void)cf_ep_send_ctrl_bytes(e, buf, pt_wlen(&w), NULL, 0);
+			(void)cf_ep_send_ctrl_bytes(e, buf, pt_wlen(&w), NULL, 0, 0);
 		break;
 	case PT_CTRL_OCRP:
 		if (m->u.ocrp.peer_call_id == e->our_call_id && m->u.ocrp.result == PT_CTRL_RESULT_OK) {
@@ -1093,6 +1120,8 @@ static void ppp_dispatch(cf_ep *e, uint16_t proto, const uint8_t *info, size_t l
 		pt_writer w = pt_wr(buf, sizeof buf);
 		int before = e->auth.status;
 		if (!e->auth_started)
+			return;
+		if (e->k.auth_silent)
 			return;
 		if (pt_authpeer_input(&e->auth, proto, info, len, &w) == 1)
 			auth_send(e, buf, pt_wlen(&w));

@@ -40,6 +40,8 @@ static void usage(FILE *f)
 	      "      --json FILE          JSON Lines results\n"
 	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
 	      "      --write-inner FILE   the clear inner packets, as a capture on ppp0 would show them\n"
+	      "      --peer-has LIST      what the target is configured for (mppe40,...): scenarios that\n"
+	      "                           require something else are skipped\n"
 	      "      --seed N             random values (call IDs, challenges, magic numbers) from N\n"
 	      "  -v, --verbose            print each scenario's steps as they fail\n"
 	      "  -h, --help, -V, --version\n"
@@ -136,7 +138,7 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
@@ -204,6 +206,7 @@ int main(int argc, char **argv)
 		case 'w': o.pcap = optarg; break;
 		case 4: o.seed = strtoull(optarg, NULL, 0); break;
 		case 5: o.inner = optarg; break;
+		case 6: o.peer_has = optarg; break;
 		case 'l': list = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': usage(stdout); return 0;

@@ -333,7 +333,9 @@ static int ctrl_matches(const run *x, mk_line *l, uint16_t type, const pt_ctrl_m
 
 static int expect_ctrl(run *x, mk_line *l, uint16_t type)
 {
-	double w = kv_secs(l, "within", x->timeout, x->o->timeout);
+	/* maybe: if the next message is of another type, or none comes, the step passes and takes nothing */
+	int maybe = mk_flag(l, "maybe");
+	double w = kv_secs(l, "within", maybe ? 1 : x->timeout, x->o->timeout);
 	char why[400];
 	int64_t dl;
 
@@ -359,6 +361,8 @@ static int expect_ctrl(run *x, mk_line *l, uint16_t type)
 				cf_ep_ctrl_pop(x->e);
 				continue;
 			}
+			if (q->m.type != type && maybe)
+				return 0;
 			if (q->m.type != type) {
 				char line[CF_LINE];
 				snprintf(line, sizeof line, "%s", q->line);
@@ -377,6 +381,8 @@ static int expect_ctrl(run *x, mk_line *l, uint16_t type)
 			cf_ep_ctrl_pop(x->e);
 			return 0;
 		}
+		if (maybe && (x->e->tfd < 0 || cf_now_us() >= dl))
+			return 0;
 		if (x->e->tfd < 0)
 			return fail(x, l, "expected %s vs actual: the connection was closed%s", pt_ctrl_abbrev(type),
 				    x->e->close_rst ? " (RST)" : "");
@@ -459,6 +465,7 @@ static int send_ctrl(run *x, mk_line *l)
 
 	nsplit = parse_split(l, split);
 	pack = mk_accept(l, "pack");
+	double gap = kv_secs(l, "gap", 0.002, 0);
 	t = mk_need(l, "a message (SCCRQ, OCRQ, ...) or raw");
 	if (!strcmp(t->val, "raw")) {
 		if (mk_accept(l, "hex"))
@@ -490,7 +497,7 @@ static int send_ctrl(run *x, mk_line *l)
 	x->npend += n;
 	if (pack)
 		return 0;
-	if (cf_ep_send_ctrl_bytes(x->e, x->pend, x->npend, split, nsplit) < 0) {
+	if (cf_ep_send_ctrl_bytes(x->e, x->pend, x->npend, split, nsplit, gap) < 0) {
 		x->npend = 0;
 		return fail(x, l, "could not send: %s", x->e->err);
 	}
@@ -628,7 +635,7 @@ static uint32_t mppe_bits_of(mk_line *l, mk_tok *t, int stateful)
 	return stateful ? b : b | PT_CCP_MPPE_H;
 }
 
-static int ppp_open(run *x, mk_line *l)
+static int ppp_open(run *x, mk_line *l, int start_only)
 {
 	mk_tok *mt = mk_kv(l, "mppe");
 	int stateful = mk_flag(l, "stateful");
@@ -645,14 +652,19 @@ static int ppp_open(run *x, mk_line *l)
 		return 0;
 	if (x->e->peer_call_id == 0 && !x->e->call_up && x->s->role == CF_PNS)
 		return fail(x, l, "no call: `call open` first");
-	x->e->pol.ccp.want_bits = bits;
-	if (bits) {
+	if (mt || stateful)
+		x->e->pol.ccp.want_bits = bits;
+	else
+		bits = x->e->pol.ccp.want_bits;
+	if (bits && (mt || stateful)) {
 		x->e->pol.ccp.accept_bits = (bits & PT_CCP_MPPE_KEYS) | (stateful ? 0 : PT_CCP_MPPE_H);
 		/* RFC 3078 2: a peer that asks stateless (pppd always does first) gets a Nak without H */
 		x->e->pol.ccp.nak_stateless = (uint8_t)stateful;
 	}
 	if (!x->e->k.ppp_auto)
 		cf_ep_ppp_start(x->e);
+	if (start_only)
+		return 0;
 	if (!wait_until(x, lcp_open_done, w))
 		return fail(x, l, "expected LCP Opened within %.1f s vs actual LCP %s (%u Configure-Requests sent, %u received)",
 			    capped(x, w), cp_state(x->e, PT_CPK_LCP), x->e->cp[PT_CPK_LCP].res.confreq_sent,
@@ -690,6 +702,7 @@ static int ping(run *x, mk_line *l)
 	uint32_t count = mk_kv_num(l, "count", 3, 100000);
 	uint32_t size = mk_kv_num(l, "size", 56, 1400);
 	uint32_t want = mk_kv_num(l, "expect", count, 100000);
+	uint32_t most = mk_kv_num(l, "max", count, 100000);
 	double w = kv_secs(l, "within", x->timeout, x->o->timeout);
 	double gap = kv_secs(l, "interval", 0, 0);
 	uint64_t base;
@@ -709,20 +722,30 @@ static int ping(run *x, mk_line *l)
 			break;
 	}
 	int64_t dl = deadline_of(capped(x, w));
-	while (x->e->pongs_rcvd - base < want && cf_now_us() < dl)
+	while ((most < count || x->e->pongs_rcvd - base < want) && cf_now_us() < dl)
 		(void)cf_ep_poll(x->e, dl);
 	if (x->e->pongs_rcvd - base < want)
 		return fail(x, l, "expected %u echo replies vs actual %llu of %u (MPPE %s, %llu frames undecryptable)", want,
 			    (unsigned long long)(x->e->pongs_rcvd - base), count, x->e->mppe_on ? "on" : "off",
 			    (unsigned long long)x->e->mppe_rx_fail);
+	if (x->e->pongs_rcvd - base > most)
+		return fail(x, l, "expected at most %u echo replies vs actual %llu", most, (unsigned long long)(x->e->pongs_rcvd - base));
 	return 0;
 }
 
-static int expect_state(run *x, mk_line *l)
+/* expect state WHAT VALUE: reached within the time; expect never WHAT VALUE: not reached during it. */
+static int expect_state(run *x, mk_line *l, int never)
 {
-	mk_tok *what = mk_need(l, "lcp, ccp, ipcp, auth, mppe or pings");
+	mk_tok *what = mk_need(l, "lcp, ccp, ipcp, auth or mppe");
 	mk_tok *val = mk_need(l, "the state");
-	double w = kv_secs(l, "within", x->timeout, x->o->timeout);
+	double w = kv_secs(l, "within", never ? 5 : x->timeout, x->o->timeout);
+	static const char *const whats[] = { "lcp", "ccp", "ipcp", "auth", "mppe", NULL };
+	int wi;
+
+	for (wi = 0; whats[wi] && strcmp(whats[wi], what->val); wi++)
+		;
+	if (!whats[wi])
+		mk_die(l, what->col, "expect state: lcp, ccp, ipcp, auth or mppe");
 	mk_done(l);
 	if (!x->e)
 		return 0;
@@ -730,24 +753,24 @@ static int expect_state(run *x, mk_line *l)
 	for (;;) {
 		char actual[64] = "";
 		int ok = 0;
-		if (!strcmp(what->val, "lcp") || !strcmp(what->val, "ccp") || !strcmp(what->val, "ipcp")) {
-			int k = !strcmp(what->val, "lcp") ? PT_CPK_LCP : !strcmp(what->val, "ccp") ? PT_CPK_CCP : PT_CPK_IPCP;
+		if (wi <= 2) {
+			int k = wi == 0 ? PT_CPK_LCP : wi == 1 ? PT_CPK_CCP : PT_CPK_IPCP;
 			snprintf(actual, sizeof actual, "%s", cp_state(x->e, k));
 			ok = !strcasecmp(val->val, actual) || (!strcmp(val->val, "down") && strcasecmp(actual, "opened"));
-		} else if (!strcmp(what->val, "auth")) {
+		} else if (wi == 3) {
 			snprintf(actual, sizeof actual, "%s", pt_vs_name_or(pt_authpeer_status_vs, x->e->auth.status, "?"));
 			ok = !strcasecmp(val->val, actual);
-		} else if (!strcmp(what->val, "mppe")) {
+		} else {
 			snprintf(actual, sizeof actual, "%d%s", x->e->mppe_on ? x->e->mppe_bits : 0,
 				 x->e->mppe_on ? (x->e->mrx_stateless ? "-stateless" : "-stateful") : "");
 			ok = !strcmp(val->val, actual) || (!strcmp(val->val, "off") && !x->e->mppe_on);
-		} else {
-			mk_die(l, what->col, "expect state: lcp, ccp, ipcp, auth or mppe");
 		}
+		if (ok && never)
+			return fail(x, l, "expected %s never %s vs actual %s", what->val, val->val, actual);
 		if (ok)
 			return 0;
 		if (cf_now_us() >= dl)
-			return fail(x, l, "expected %s %s vs actual %s", what->val, val->val, actual);
+			return never ? 0 : fail(x, l, "expected %s %s vs actual %s", what->val, val->val, actual);
 		(void)cf_ep_poll(x->e, dl);
 	}
 }
@@ -767,11 +790,11 @@ static int set_knob(run *x, mk_line *l)
 	const char *n = k->val;
 	uint32_t u = 0;
 	int is_num = strcmp(n, "auth") && strcmp(n, "password") && strcmp(n, "lcp.extra") && strcmp(n, "ccp.want") &&
-		     strcmp(n, "ccp.accept") && strcmp(n, "ipcp.addr");
+		     strcmp(n, "ccp.accept") && strcmp(n, "ipcp.addr") && strcmp(n, "user");
 	static const char *const known[] = { "auto_echo", "auto_ack", "gre_seq", "recv_window", "mppe_skip_cc",
 		"mppe_clear", "mppe_rfc_stateful", "no_reset_req", "lcp.mru", "lcp.magic", "lcp.pfc", "lcp.acfc",
 		"lcp.accm", "restart", "max_configure", "auth", "password", "lcp.extra", "ccp.want", "ccp.accept",
-		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", NULL };
+		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", "auth_silent", "user", NULL };
 	int i;
 
 	for (i = 0; known[i] && strcmp(known[i], n); i++)
@@ -805,6 +828,16 @@ static int set_knob(run *x, mk_line *l)
 	else if (!strcmp(n, "ccp.require")) e->pol.ccp.require = (uint8_t)u;
 	else if (!strcmp(n, "ccp.nak_stateless")) e->pol.ccp.nak_stateless = (uint8_t)u;
 	else if (!strcmp(n, "call_id")) e->our_call_id = (uint16_t)u;
+	else if (!strcmp(n, "auth_silent")) e->k.auth_silent = (uint8_t)u;
+	else if (!strcmp(n, "user")) {
+		char pw[257];
+		snprintf(pw, sizeof pw, "%s", e->cred.password);
+		if (pt_cred_from_password(&e->cred, v->val, pw) != PT_OK) {
+			explicit_bzero(pw, sizeof pw);
+			return fail(x, l, "user: not usable");
+		}
+		explicit_bzero(pw, sizeof pw);
+	}
 	else if (!strcmp(n, "loss")) e->k.loss = (uint8_t)(u > 100 ? 100 : u);
 	else if (!strcmp(n, "gre.seq")) e->gre_tx_seq = u;
 	else if (!strcmp(n, "auth")) {
@@ -817,7 +850,9 @@ static int set_knob(run *x, mk_line *l)
 		e->pol.lcp.auth_pref[0] = (uint8_t)m;
 	} else if (!strcmp(n, "password")) {
 		/* a scenario that tests a wrong password names it; the user's own stays untouched elsewhere */
-		if (e->cred.user[0] && pt_cred_from_password(&e->cred, e->cred.user, v->val) != PT_OK)
+		char user[256];
+		snprintf(user, sizeof user, "%s", e->cred.user);
+		if (pt_cred_from_password(&e->cred, user, v->val) != PT_OK)
 			return fail(x, l, "password: not usable");
 	} else if (!strcmp(n, "lcp.extra")) {
 		uint8_t b[PT_CPENG_EXTRA];
@@ -950,7 +985,9 @@ static int step(run *x, mk_line *l)
 		if (!strcmp(w->val, "no-ppp"))
 			return expect_ppp(x, l, 1);
 		if (!strcmp(w->val, "state"))
-			return expect_state(x, l);
+			return expect_state(x, l, 0);
+		if (!strcmp(w->val, "never"))
+			return expect_state(x, l, 1);
 		if (!strcmp(w->val, "close")) {
 			double s = kv_secs(l, "within", x->timeout, x->o->timeout);
 			mk_done(l);
@@ -963,6 +1000,7 @@ static int step(run *x, mk_line *l)
 		if (!strcmp(w->val, "silence")) {
 			/* no control message for that long (Echo answered by the endpoint aside) */
 			double s = capped(x, pos_secs(l, "seconds"));
+			int orclose = mk_flag(l, "or-close");
 			mk_done(l);
 			if (!x->e)
 				return 0;
@@ -980,7 +1018,7 @@ static int step(run *x, mk_line *l)
 					return fail(x, l, "expected silence for %.1f s vs actual %s", s, line);
 				}
 				if (x->e->tfd < 0)
-					return fail(x, l, "expected silence for %.1f s vs actual: the connection was closed", s);
+					return orclose ? 0 : fail(x, l, "expected silence for %.1f s vs actual: the connection was closed", s);
 				(void)cf_ep_poll(x->e, dl);
 			}
 			return 0;
@@ -1020,8 +1058,8 @@ static int step(run *x, mk_line *l)
 		return set_knob(x, l);
 	if (!strcmp(c, "ppp")) {
 		mk_tok *w = mk_need(l, "open or close");
-		if (!strcmp(w->val, "open"))
-			return ppp_open(x, l);
+		if (!strcmp(w->val, "open") || !strcmp(w->val, "start"))
+			return ppp_open(x, l, !strcmp(w->val, "start"));
 		if (!strcmp(w->val, "close")) {
 			double s = kv_secs(l, "within", x->timeout, x->o->timeout);
 			mk_done(l);
@@ -1033,7 +1071,7 @@ static int step(run *x, mk_line *l)
 					    cp_state(x->e, PT_CPK_LCP));
 			return 0;
 		}
-		mk_die(l, w->col, "ppp open or ppp close");
+		mk_die(l, w->col, "ppp open, ppp start or ppp close");
 	}
 	if (!strcmp(c, "ping"))
 		return ping(x, l);
@@ -1095,6 +1133,21 @@ void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pc
 	x.e = e;
 	x.r = r;
 	x.timeout = o->timeout > 0 && o->timeout < 5 ? o->timeout : 5;
+	if (s->requires[0]) {
+		/* `requires WORD`: the target must be configured for it (--peer-has WORD,...), else SKIP */
+		char have[256], *save = NULL;
+		int found = 0;
+		snprintf(have, sizeof have, "%s", o->peer_has ? o->peer_has : "");
+		for (char *p = strtok_r(have, ",", &save); p; p = strtok_r(NULL, ",", &save))
+			found |= !strcmp(p, s->requires);
+		if (!found) {
+			r->verdict = CF_SKIP;
+			snprintf(r->why, sizeof r->why, "needs a target configured for %s (--peer-has %s)", s->requires, s->requires);
+			cf_ep_free(e);
+			free(e);
+			return;
+		}
+	}
 	if (s->role == CF_PAC && cf_ep_listen(e) < 0) {
 		r->verdict = CF_SKIP;
 		snprintf(r->why, sizeof r->why, "setup: %s", e->err);

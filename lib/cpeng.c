@@ -1023,7 +1023,7 @@ static int take_nak(pt_cpeng *e, const pt_cp_pkt *p, const char **reason)
 		case PT_CPK_IPCP:
 			if (o.type == PT_IPCP_OPT_ADDR) {
 				/* RFC 1332 3.3: take the address offered when we asked for one */
-				if (!zero_n(v.addr, 4) && zero_n(e->pol.ipcp.local, 4))
+				if (!zero_n(v.addr, 4) && (zero_n(e->pol.ipcp.local, 4) || e->pol.ipcp.accept_local))
 					memcpy(e->req_addr, v.addr, 4);
 				else
 					nak_unmet(e, reason, "peer refuses our IP address");
