@@ -296,7 +296,10 @@ void pa_report_text(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 			c->ended ? c->end_pkt : c->last_pkt, c->midstream ? " (capture started mid-connection)" : "");
 		fprintf(f, "  messages   PNS %" PRIu64 ", PAC %" PRIu64 "; state %s", c->msgs[c->pns_is_cli ? 0 : 1],
 			c->msgs[c->pns_is_cli ? 1 : 0], pt_vs_name_or(pt_conn_state_vs, c->fsm.state, "?"));
-		if (c->ended)
+		if (c->ended && (c->end_how == PT_END_FIN || c->end_how == PT_END_RST) && c->fsm.state != PT_CONN_CLOSED)
+			/* one statement: TCP went away under a connection that was never stopped */
+			fprintf(f, " when TCP was %s (never stopped)", c->end_how == PT_END_FIN ? "closed" : "reset");
+		else if (c->ended)
 			fprintf(f, "; TCP %s", c->end_how == PT_END_FIN ? "closed" : c->end_how == PT_END_RST ? "reset"
 							   : c->end_how == PT_END_EOF ? "open at end of capture" : "dropped");
 		fputc('\n', f);

@@ -812,6 +812,8 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 	held.n = 0;
 	note_time(t, at);
 	t->gre_pkts++;
+	t->cur_gre_wire = wire_len;
+	t->cur_family = src->family;
 	w.conn = 0;
 	w.call = -1;
 	w.dir = PT_DIR_UNKNOWN;
@@ -908,6 +910,40 @@ static void orphan_settle(pt_tunnel *t, pt_call *k)
 			  "GRE %s <> %s: its control connection is not in the capture", s, d);
 }
 
+/*
+ * What was never stopped or cleared, said once and exactly: a TCP close without Stop-Control-Connection is one
+ * finding that says so, never "TCP closed" beside "control connection still established" (RFC 2637 3.1.2:
+ * the connection ends with Stop-Control-Connection-Request/Reply before TCP closes).
+ */
+static void finish_sink_fn(void *user, const pt_finding *f)
+{
+	fsm_sink_ctx *x = user;
+	const pt_conn *c = x->c;
+	pt_finding g = *f;
+	const char *how = c->ended && c->end_how == PT_END_FIN ? "closed" : c->ended && c->end_how == PT_END_RST ? "reset" : NULL;
+	const char *who = c->end_dir == 0 ? (c->pns_is_cli ? "PNS" : "PAC") : (c->pns_is_cli ? "PAC" : "PNS");
+
+	if (f->rule == PT_R_FSM_CONN_NOT_STOPPED) {
+		if (how)
+			snprintf(g.msg, sizeof g.msg,
+				 "TCP %s by the %s without Stop-Control-Connection-Request: the control connection was never stopped (state %s)",
+				 how, who, pt_vs_name_or(pt_conn_state_vs, c->fsm.state, "?"));
+		else
+			snprintf(g.msg, sizeof g.msg, "control connection still %s at the end of the capture",
+				 pt_vs_name_or(pt_conn_state_vs, c->fsm.state, "?"));
+	} else if (f->rule == PT_R_FSM_CALL_NOT_CLEARED && f->at.call >= 0) {
+		const pt_ctrl_call *fc = pt_ctrl_conn_call(&c->fsm, f->at.call);
+		if (fc && how)
+			snprintf(g.msg, sizeof g.msg,
+				 "call with PNS Call ID %u, PAC Call ID %u never cleared: left %s when TCP was %s by the %s",
+				 fc->pns_call_id, fc->pac_call_id, pt_vs_name_or(pt_call_state_vs, fc->state, "?"), how, who);
+		else if (fc)
+			snprintf(g.msg, sizeof g.msg, "call with PNS Call ID %u, PAC Call ID %u still %s at the end of the capture",
+				 fc->pns_call_id, fc->pac_call_id, pt_vs_name_or(pt_call_state_vs, fc->state, "?"));
+	}
+	fsm_sink_fn(user, &g);
+}
+
 void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)
 {
 	for (size_t i = 0; i < t->ncalls; i++)
@@ -916,7 +952,7 @@ void pt_tunnel_finish(pt_tunnel *t, const pt_where *at)
 		pt_conn *c = t->conns[i];
 		pt_where w = conn_where(c, at, PT_DIR_UNKNOWN);
 		fsm_sink_ctx sx = { t, c };
-		pt_sink fs = { fsm_sink_fn, &sx };
+		pt_sink fs = { finish_sink_fn, &sx };
 		pt_ctrl_conn_finish(&c->fsm, &fs, &w);
 	}
 	for (size_t i = 0; i < t->ncalls; i++) {

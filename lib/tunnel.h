@@ -224,6 +224,8 @@ struct pt_call_ext {
 	int8_t term_dir;                /* -1 none */
 	uint64_t term_pkt;
 	char term_reason[80];
+	uint64_t term2_pkt;              /* the other side's first Terminate-Request too (both ended the link), 0 none */
+	char term2_reason[80];
 	uint64_t lcp_open_pkt, ccp_open_pkt, ipcp_open_pkt, auth_done_pkt;
 	/* for the verdicts */
 	uint64_t lcp_echo_req[2], lcp_echo_rep[2];  /* sent by each side */
@@ -238,6 +240,9 @@ struct pt_call_ext {
 	 * them those with A (FLUSHED) set, which every stateless packet has (RFC 3078 3.1) */
 	uint64_t mppe_d_frames[2], mppe_a_frames[2];
 	uint64_t midsession_pkt;         /* where the capture was found to start mid-session, 0 no */
+	/* the largest inner IP packet each side sent, and the octets around it on the wire (outer IP without
+	 * options, GRE, PPP, MPPE): what a tunnel MTU must leave room for */
+	uint32_t max_inner[2], overhead[2];
 };
 
 /* Did a rule fire on this connection / call? */

@@ -310,6 +310,10 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 	int is_ip = (proto == PT_PPP_IP || proto == 0x0057) && pt_ip_parse(&c, &ip, NULL, NULL) == PT_OK;
 
 	s->bytes += len;
+	if (is_ip && len > x->max_inner[dir] && t->cur_gre_wire + (t->cur_family == 6 ? 40u : 20u) > len) {
+		x->max_inner[dir] = (uint32_t)len;
+		x->overhead[dir] = (uint32_t)(t->cur_gre_wire + (t->cur_family == 6 ? 40u : 20u) - len);
+	}
 	if (is_ip && proto == PT_PPP_IP && ip.version == 4) {
 		s->ipv4++;
 		if (!s->has_addr) {
@@ -648,6 +652,11 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 		x->term_dir = (int8_t)dir;
 		x->term_pkt = at->pkt;
 		printable(ev->term_reason, x->term_reason, sizeof x->term_reason);
+	}
+	else if (ev->what & PT_PPPEV_LCP_TERMINATE && dir != x->term_dir && !x->term2_pkt) {
+		/* RFC 1661 5.5: both ends may send Terminate-Request; the report says both */
+		x->term2_pkt = at->pkt;
+		printable(ev->term_reason, x->term2_reason, sizeof x->term2_reason);
 	}
 	if (ev->what & PT_PPPEV_DATA) {
 		if (ev->proto == PT_PPP_IP || ev->proto == 0x0057) {

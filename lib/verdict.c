@@ -182,6 +182,11 @@ static void teardown(const pt_tunnel *t, const pt_call *k, const pt_conn *c, pt_
 		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "LCP Terminate-Request from the %s%s%s%s (packet %llu)",
 			   sideshort(x->term_dir), x->term_reason[0] ? " \"" : "", x->term_reason,
 			   x->term_reason[0] ? "\"" : "", (unsigned long long)x->term_pkt);
+	if (x && x->term_dir >= 0 && x->term2_pkt)
+		/* both ends terminated the link: say both */
+		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, " and from the %s%s%s%s (packet %llu)",
+			   sideshort(!x->term_dir), x->term2_reason[0] ? " \"" : "", x->term2_reason,
+			   x->term2_reason[0] ? "\"" : "", (unsigned long long)x->term2_pkt);
 	if (k->clear_dir >= 0)
 		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sCall-Clear-Request from the %s (packet %llu)", used ? "; " : "",
 			   sideshort(k->clear_dir), (unsigned long long)k->clear_pkt);
@@ -603,13 +608,28 @@ data:
 			pt_fmt_cat(what, sizeof what, &used, "%sno encryption", used ? ", " : "");
 		evidence(v, x->auth_done_pkt);
 		evidence(v, x->ipcp_open_pkt);
-		if (up0 && up1)
-			vset(v, PT_V_OK,
-			     x->inner[0].fragments + x->inner[1].fragments
-				     ? "large packets were fragmented inside the tunnel: a lower MTU on the tunnel interface avoids it"
-				     : "",
-			     "OK: tunnel up (%s), data flowed both ways (%llu frames from the PNS, %llu from the PAC)", what,
-			     (unsigned long long)up0, (unsigned long long)up1);
+		if (up0 && up1) {
+			vset(v, PT_V_OK, "", "OK: tunnel up (%s), data flowed both ways (%llu frames from the PNS, %llu from the PAC)",
+			     what, (unsigned long long)up0, (unsigned long long)up1);
+			if (x->inner[0].fragments + x->inner[1].fragments) {
+				/* the inner packet plus PPP, MPPE, GRE and the outer IP header must fit the path MTU:
+				 * tunnel MTU = path MTU - overhead, and TCP MSS = tunnel MTU - 40 (IPv4 + TCP headers) */
+				int d = x->max_inner[1] > x->max_inner[0];
+				unsigned ov = x->overhead[d], fit = ov < 1500 - 576 ? 1500 - ov : 576;
+				unsigned mru = pt_pppobs_lcp_assumed(o) ? x->max_inner[d] : o->lcp[!d].mru;
+				unsigned long long nf = x->inner[0].fragments + x->inner[1].fragments;
+				if (mru + ov > 1500)
+					/* full-size tunnel packets do not fit the path: the tunnel MTU is too large */
+					snprintf(v->advice, sizeof v->advice,
+						 "%llu inner IP fragments; a %u-octet inner packet takes %u octets of PPP%s, GRE and outer IP headers, so a 1500-octet path carries at most %u: set the tunnel MTU to %u (pppd: mtu %u) and clamp TCP MSS to %u",
+						 nf, x->max_inner[d], ov, x->enc_frames[d] ? ", MPPE" : "", fit, fit, fit, fit - 40);
+				else
+					/* the tunnel fits the path: the senders' packets were larger than the tunnel MTU */
+					snprintf(v->advice, sizeof v->advice,
+						 "%llu inner IP fragments: the senders' packets were larger than the tunnel MTU %u (the largest inner packet, %u octets + %u of PPP%s, GRE and IP headers, fits a 1500-octet path); clamp TCP MSS to %u on the tunnel so TCP does not fragment",
+						 nf, mru, x->max_inner[d], ov, x->enc_frames[d] ? ", MPPE" : "", mru - 40);
+			}
+		}
 		else
 			vset(v, PT_V_OK_NO_DATA, "send traffic through the tunnel to test it (routes on the client?)",
 			     "tunnel up (%s) but user data went %s", what,

@@ -204,5 +204,34 @@ run r-cap-frag-duplicate
 rule cap.frag.duplicate
 norule cap.frame.duplicate
 
+# ---- point 8: advice is right ----
+# a TCP close without Stop-Control-Connection: one finding that says exactly that
+run t-tcp-close-no-stop
+nrule pptp.fsm.conn_not_stopped 1
+says "TCP closed by the PNS without Stop-Control-Connection-Request"
+says "never cleared: left established when TCP was closed by the PNS"
+never "still established"
+never "state established; TCP closed"
+# the same on the real capture of GRE blocked (the client closed TCP after its Call-Clear-Request)
+run captures/real/gre-blocked.pcap
+never "still established"
+says "when TCP was closed (never stopped)"
+# a capture that ends with the connection up says so, with no TCP close beside it
+run t-control-only
+says "control connection still established at the end of the capture"
+never "TCP closed"
+# a link terminated by both sides says both
+run t-term-both
+says "LCP Terminate-Request from the PNS \"User request\" (packet 18) and from the PAC \"Session timeout\" (packet 19)"
+# fragmentation advice with the numbers of the capture: tunnel packets too big for the path
+run t-frag-inner
+says "a 1500-octet inner packet takes 40 octets of PPP, GRE and outer IP headers"
+says "set the tunnel MTU to 1460 (pppd: mtu 1460) and clamp TCP MSS to 1420"
+never "a lower MTU on the tunnel interface avoids it"
+# ... and senders' packets larger than a tunnel that fits the path (the lab's 2000-octet pings, MRU 1400)
+run captures/real/mschapv2-mppe128.pcap --password wonderland42
+says "larger than the tunnel MTU 1400"
+says "clamp TCP MSS to 1360"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
