@@ -79,6 +79,7 @@ typedef struct pt_ipcp_policy {
 	uint8_t peer[4];       /* the address we assign to a peer that asks 0.0.0.0; 0 = none to give */
 	uint8_t accept_any_peer; /* Ack whatever non-zero address the peer asks for (else: Ack only
 	                          * peer, Nak another with peer, Reject when peer is 0.0.0.0) */
+	uint8_t accept_local;   /* take the address a Nak offers even when we asked for a specific one (pppd: ipcp-accept-local) */
 	uint8_t want_dns;      /* ask for primary/secondary DNS (129, 131) */
 	uint8_t dns[2][4];     /* what we give when asked */
 } pt_ipcp_policy;
