@@ -19,6 +19,23 @@ struct pt_cap {
 	pt_cap_stats st;
 };
 
+/*
+ * pcapng timestamps are 64-bit, and if_tsoffset is signed: keep capture times within +-2^61 us (73,000
+ * years) so that no time, and no difference of two, overflows int64_t further on.
+ */
+#define PT_CAP_TS_LIMIT ((int64_t)1 << 61)
+
+static int64_t ts_us_of(const struct timeval *tv)
+{
+	int64_t s = (int64_t)tv->tv_sec;
+
+	if (s > PT_CAP_TS_LIMIT / 1000000)
+		return PT_CAP_TS_LIMIT;
+	if (s < -(PT_CAP_TS_LIMIT / 1000000))
+		return -PT_CAP_TS_LIMIT;
+	return s * 1000000 + (int64_t)tv->tv_usec;
+}
+
 static void set_name(pt_cap *c, const char *name)
 {
 	snprintf(c->name, sizeof c->name, "%s", name);
@@ -271,7 +288,7 @@ int pt_cap_next(pt_cap *c, pt_cap_rec *rec, char *err, size_t errlen)
 			continue;
 		}
 		rec->pkt = c->st.records;
-		rec->ts_us = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)h->ts.tv_usec;
+		rec->ts_us = ts_us_of(&h->ts);
 		rec->caplen = h->caplen;
 		rec->len = h->len;
 		rec->data = data;
