@@ -45,6 +45,13 @@ ts_setup || { ko "cannot make the private plugin folder"; finish; }
 if ts_raw -G plugins 2>/dev/null | grep -q '^pptpsuite\.so'; then ok; else ko "tshark -G plugins does not list pptpsuite.so"; fi
 if ts_raw -G fields 2>/dev/null | awk -F'\t' '$1 == "F" {print $3}' | grep -qx 'pptpsuite.mppe.coherency'; then ok
 else ko "field pptpsuite.mppe.coherency not registered"; fi
+# every field of the plugin is documented in docs/wireshark.md
+undoc=$(ts_raw -G fields 2>/dev/null | awk -F'\t' '$1 == "F" && $3 ~ /^pptpsuite\./ && $3 !~ /^pptpsuite\.expert\./ {print $3}' |
+	while read -r f; do grep -q "\`$f\`" docs/wireshark.md || printf '%s ' "$f"; done)
+if [ -z "$undoc" ]; then ok; else ko "fields not in docs/wireshark.md: $undoc"; fi
+# tshark -z expert lists the findings under the protocol pptpsuite
+n=$(ts captures/real/loss-10pct.pcap -o "$CRED_RIGHT" -q -z expert 2>/dev/null | grep -c ' pptpsuite ')
+if [ "$n" -gt 0 ]; then ok; else ko "tshark -z expert lists no pptpsuite item"; fi
 
 # ---- decrypted inner packets: golden files, one pass and two ----
 for cap in $(real_captures); do
