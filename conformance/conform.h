@@ -73,6 +73,7 @@ typedef struct cf_knobs {
 	uint8_t mppe_rfc_stateful;/* stateful sender as RFC 3078 (no rekey on FLUSHED) */
 	uint8_t no_reset_req;     /* do not send CCP Reset-Request on loss */
 	uint8_t auth_silent;      /* never answer the authenticator (CHAP Challenge / PAP) */
+	pt_authpeer_knobs auth;   /* authentication test knobs (wrong S=, no S=, LM response ...) */
 	uint8_t loss;             /* percent of our GRE data packets lost on the way (sequence and coherency numbers used, nothing sent) */
 } cf_knobs;
 
@@ -92,6 +93,8 @@ typedef struct cf_opts {
 	const char *pcap;
 	const char *inner;        /* --write-inner */
 	const char *peer_has;     /* --peer-has: what the target is configured to offer (scenario `requires`) */
+	int *listen_fd;           /* --listen: the socket, made by the first scenario and kept for the run */
+	int repeat;               /* --repeat N: run the scenarios N times (a server serving N clients) */
 	uint64_t seed;
 	int verbose;
 } cf_opts;
@@ -108,6 +111,7 @@ struct cf_ep {
 	struct sockaddr_storage local, peer;
 	socklen_t alen;
 	int lfd;                  /* listening socket (PAC role) */
+	int lfd_shared;           /* it belongs to the run (cf_opts.listen_fd) */
 	int tfd;                  /* TCP control connection, -1 none */
 	int gfd;                  /* raw GRE socket, -1 none */
 	int closed;               /* the peer closed or reset the connection */

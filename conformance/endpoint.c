@@ -277,7 +277,7 @@ int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap,
 void cf_ep_free(cf_ep *e)
 {
 	cf_ep_disconnect(e, 0);
-	if (e->lfd >= 0)
+	if (e->lfd >= 0 && !e->lfd_shared)
 		close(e->lfd);
 	if (e->chk)
 		pt_tunnel_free(e->chk);
@@ -412,6 +412,14 @@ int cf_ep_listen(cf_ep *e)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
+	if (e->o->listen_fd && *e->o->listen_fd >= 0) {
+		/* the run's listening socket, kept across scenarios so clients are never refused */
+		parse_addr(e->o->listen, e->o->port, &ss, &len);
+		e->family = ss.ss_family;
+		e->lfd = *e->o->listen_fd;
+		e->lfd_shared = 1;
+		return 0;
+	}
 	if (parse_addr(e->o->listen, e->o->port, &ss, &len) < 0) {
 		snprintf(e->err, sizeof e->err, "%s: not a numeric IPv4 or IPv6 address", e->o->listen);
 		return -1;
@@ -426,6 +434,10 @@ int cf_ep_listen(cf_ep *e)
 		close(e->lfd);
 		e->lfd = -1;
 		return -1;
+	}
+	if (e->o->listen_fd) {
+		*e->o->listen_fd = e->lfd;
+		e->lfd_shared = 1;
 	}
 	return 0;
 }
@@ -974,10 +986,10 @@ static void start_auth(cf_ep *e)
 	e->auth_started = 1;
 	if (e->role == CF_PNS) {
 		cf_rand_bytes(e->rng, chal, 16);
-		pt_authpeer_client_init(&e->auth, m, &e->cred, chal, NULL);
+		pt_authpeer_client_init(&e->auth, m, &e->cred, chal, &e->k.auth);
 	} else {
 		cf_rand_bytes(e->rng, chal, 16);
-		pt_authpeer_server_init(&e->auth, m, &e->cred, chal, NULL);
+		pt_authpeer_server_init(&e->auth, m, &e->cred, chal, &e->k.auth);
 	}
 	if (pt_authpeer_start(&e->auth, (uint8_t)cf_rand32(e->rng), &w) == 1)
 		auth_send(e, buf, pt_wlen(&w));

@@ -40,6 +40,7 @@ static void usage(FILE *f)
 	      "      --json FILE          JSON Lines results\n"
 	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
 	      "      --write-inner FILE   the clear inner packets, as a capture on ppp0 would show them\n"
+	      "      --repeat N           run the scenarios N times (a server answering N clients)\n"
 	      "      --peer-has LIST      what the target is configured for (mppe40,...): scenarios that\n"
 	      "                           require something else are skipped\n"
 	      "      --seed N             random values (call IDs, challenges, magic numbers) from N\n"
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
@@ -158,6 +159,9 @@ int main(int argc, char **argv)
 	memset(&inner, 0, sizeof inner);
 	o.port = 1723;
 	o.seed = 1;
+	o.repeat = 1;
+	int listen_fd = -1;
+	o.listen_fd = &listen_fd;
 	while ((c = getopt_long(argc, argv, "t:L:p:u:s:r:d:T:w:lvhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 't': o.target = optarg; break;
@@ -207,6 +211,14 @@ int main(int argc, char **argv)
 		case 4: o.seed = strtoull(optarg, NULL, 0); break;
 		case 5: o.inner = optarg; break;
 		case 6: o.peer_has = optarg; break;
+		case 7: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 100000)
+				die("--repeat %s: a number from 1 to 100000%s", optarg, "");
+			o.repeat = (int)v;
+			break;
+		}
 		case 'l': list = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -272,6 +284,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nsc; i++)
 			printf("%-32s %-6s %-18s %s\n", sc[i]->id, sc[i]->role == CF_PNS ? "client" : "server", sc[i]->rfc,
 			       sc[i]->title);
+		for (int i = 0; i < nsc; i++)
+			cf_scn_free(sc[i]);
+		free(sc);
 		return 0;
 	}
 	if (o.pcap && cf_pcap_open(&pcap, o.pcap, 101) < 0)
@@ -283,11 +298,12 @@ int main(int argc, char **argv)
 	if (json && !(out.json = fopen(json, "w")))
 		die("%s: cannot write: %s", json, strerror(errno));
 	rng.s = o.seed;
-	cf_out_begin(&out, nsc);
-	for (int i = 0; i < nsc; i++) {
+	cf_out_begin(&out, nsc * o.repeat);
+	for (int n = 0; n < nsc * o.repeat && !setup_err; n++) {
+		int i = n % nsc;
 		cf_result r;
 		cf_run(sc[i], &o, &rng, &pcap, &inner, &r);
-		if (r.fail_line == -2 && out.pass == 0 && out.fail == 0 && i == 0) {
+		if (r.fail_line == -2 && out.pass == 0 && out.fail == 0 && n == 0) {
 			/* the target is not there at all: a setup error, not a verdict on it */
 			fprintf(stderr, "pptp-conform: %s: %s\n", sc[i]->id, r.why);
 			setup_err = 1;
@@ -301,6 +317,8 @@ int main(int argc, char **argv)
 		cf_out_end(&out);
 	cf_pcap_close(&pcap);
 	cf_pcap_close(&inner);
+	if (listen_fd >= 0)
+		close(listen_fd);
 	if (out.junit)
 		fclose(out.junit);
 	if (out.json)

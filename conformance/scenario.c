@@ -255,10 +255,28 @@ static int match_num(const char *pat, uint32_t v)
 
 static int valid_num_pattern(const char *pat)
 {
-	for (const char *p = pat; *p; p++)
-		if (!strchr("0123456789abcdefABCDEFxX.|!*", *p))
+	char buf[160], *save = NULL;
+	int n = 0;
+
+	if (!strcmp(pat, "*"))
+		return 1;
+	if (pat[0] == '!')
+		pat++;
+	snprintf(buf, sizeof buf, "%s", pat);
+	for (char *alt = strtok_r(buf, "|", &save); alt; alt = strtok_r(NULL, "|", &save), n++) {
+		char *dots = strstr(alt, ".."), *end;
+		if (dots)
+			*dots = 0;
+		(void)strtoul(alt, &end, 0);
+		if (end == alt || *end)
 			return 0;
-	return *pat != 0;
+		if (dots) {
+			(void)strtoul(dots + 2, &end, 0);
+			if (end == dots + 2 || *end)
+				return 0;
+		}
+	}
+	return n > 0;
 }
 
 static const pt_ctrl_field *field_by_key(uint16_t type, const char *key)
@@ -794,7 +812,7 @@ static int set_knob(run *x, mk_line *l)
 	static const char *const known[] = { "auto_echo", "auto_ack", "gre_seq", "recv_window", "mppe_skip_cc",
 		"mppe_clear", "mppe_rfc_stateful", "no_reset_req", "lcp.mru", "lcp.magic", "lcp.pfc", "lcp.acfc",
 		"lcp.accm", "restart", "max_configure", "auth", "password", "lcp.extra", "ccp.want", "ccp.accept",
-		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", "auth_silent", "user", NULL };
+		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", "auth_silent", "user", "auth_no_s", "auth_bad_s", "auth_skip_s_check", "auth_v1_lm", NULL };
 	int i;
 
 	for (i = 0; known[i] && strcmp(known[i], n); i++)
@@ -829,6 +847,10 @@ static int set_knob(run *x, mk_line *l)
 	else if (!strcmp(n, "ccp.nak_stateless")) e->pol.ccp.nak_stateless = (uint8_t)u;
 	else if (!strcmp(n, "call_id")) e->our_call_id = (uint16_t)u;
 	else if (!strcmp(n, "auth_silent")) e->k.auth_silent = (uint8_t)u;
+	else if (!strcmp(n, "auth_no_s")) e->k.auth.no_s = (uint8_t)u;
+	else if (!strcmp(n, "auth_bad_s")) e->k.auth.bad_s = (uint8_t)u;
+	else if (!strcmp(n, "auth_skip_s_check")) e->k.auth.skip_s_check = (uint8_t)u;
+	else if (!strcmp(n, "auth_v1_lm")) e->k.auth.v1_lm = (uint8_t)u;
 	else if (!strcmp(n, "user")) {
 		char pw[257];
 		snprintf(pw, sizeof pw, "%s", e->cred.password);
