@@ -11,6 +11,7 @@ static void key(pa_json *j, const char *k)
 	fprintf(j->f, "\"%s\":", k);
 }
 
+/* RFC 8259 7: every octet outside printable ASCII as \u00XX (newlines and tabs too), as docs/json.md promises */
 static void esc(FILE *f, const unsigned char *s, size_t n)
 {
 	fputc('"', f);
@@ -18,10 +19,6 @@ static void esc(FILE *f, const unsigned char *s, size_t n)
 		unsigned char c = s[i];
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
 		else if (c >= 0x80)

@@ -469,7 +469,7 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 				continue;
 			pa_json_str(&j, "auth", auth_method(au));
 			pa_json_str(&j, "authenticator", role(d));
-			pa_json_str(&j, "user", x->user[d]);
+			pa_json_strn(&j, "user", x->user_raw[d], x->user_len[d]);
 			pa_json_str(&j, "auth_result", auth_state(au->state));
 			if (x->fail_error[d])
 				pa_json_uint(&j, "auth_error", x->fail_error[d]);

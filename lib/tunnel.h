@@ -197,6 +197,8 @@ struct pt_call_ext {
 	uint32_t fail_error[2];
 	unsigned failures[2];
 	char user[2][64];               /* printable */
+	uint8_t user_raw[2][64];        /* the same as sent (JSON escapes it), user_len octets */
+	uint8_t user_len[2];
 	int cred[2];                    /* index into the tunnel's credentials, -1 none */
 	uint8_t nt_resp[2][24];
 	uint8_t has_nt_resp[2];

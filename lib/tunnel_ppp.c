@@ -61,15 +61,34 @@ void pt_tunnel_call_ext_free(pt_call *k)
 	k->ext = NULL;
 }
 
-/* Text off the wire for a report: printable ASCII kept, anything else as '?'. */
+/* Text off the wire for a sentence: printable ASCII kept, any other octet as \xNN (never a '?' that hides it). */
 static void printable(pt_cursor c, char *out, size_t cap)
 {
 	size_t j = 0;
 	uint8_t b;
 
-	while (j + 1 < cap && pt_get_u8(&c, &b) == PT_OK)
-		out[j++] = (b >= 0x20 && b < 0x7f) ? (char)b : '?';
+	while (j + 1 < cap && pt_get_u8(&c, &b) == PT_OK) {
+		if (b >= 0x20 && b < 0x7f) {
+			out[j++] = (char)b;
+		} else {
+			if (j + 5 > cap)
+				break;
+			snprintf(out + j, cap - j, "\\x%02x", b);
+			j += 4;
+		}
+	}
 	out[j] = 0;
+}
+
+/* The peer's name as printable text (x->user) and as the octets sent (x->user_raw, for JSON's \u00XX). */
+static void set_user(struct pt_call_ext *x, int a, pt_cursor name)
+{
+	pt_cursor r = name;
+	size_t n = pt_left(&r) < sizeof x->user_raw[a] ? pt_left(&r) : sizeof x->user_raw[a];
+
+	printable(name, x->user[a], sizeof x->user[a]);
+	(void)pt_copy(&r, x->user_raw[a], n);
+	x->user_len[a] = (uint8_t)n;
 }
 
 /* The credential for this user: an exact name match first, then a catch-all (empty user). */
@@ -110,9 +129,9 @@ static void check_response(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth
 	const pt_cred *c;
 
 	if (m->proto == PT_PPP_PAP)
-		printable(m->peer_id, x->user[a], sizeof x->user[a]);
+		set_user(x, a, m->peer_id);
 	else
-		printable(m->name, x->user[a], sizeof x->user[a]);
+		set_user(x, a, m->name);
 	if (m->proto == PT_PPP_CHAP && m->ms_valid && m->nt_resp) {
 		memcpy(x->nt_resp[a], m->nt_resp, 24);
 		x->has_nt_resp[a] = 1;
@@ -600,7 +619,7 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 				      (m->proto == PT_PPP_CHAP && m->code == PT_CHAP_RESPONSE);
 			if (is_resp) {
 				if (m->proto == PT_PPP_PAP) {
-					printable(m->peer_id, x->user[a], sizeof x->user[a]);
+					set_user(x, a, m->peer_id);
 				} else if (au->alg == PT_CHAP_ALG_MSCHAPV1) {
 					pt_report(&t->sink, PT_R_AUTH_MSCHAPV1_WEAK, at, "MS-CHAPv1 response");
 				}

@@ -233,5 +233,15 @@ run captures/real/mschapv2-mppe128.pcap --password wonderland42
 says "larger than the tunnel MTU 1400"
 says "clamp TCP MSS to 1360"
 
+# ---- point 9: JSON keeps its promises ----
+# octets outside printable ASCII: \u00XX in JSON, never '?'; \xNN where a sentence quotes them
+run t-json-escapes
+jqall '[.[] | select(.type == "call")][0].user == "al\u0001ice\u00e9\u0009"'
+if grep -qF '"user":"al\u0001ice\u00e9\u0009"' "$tmp/json"; then ok; else ko "JSON user should be written with \\u00XX escapes"; fi
+if grep -q '"user":"[^"]*?' "$tmp/json"; then ko "JSON user holds a '?'"; else ok; fi
+says 'user "al\x01ice\xe9\x09"'
+says '"Bye\x07\x0a"'
+never 'al?ice'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
