@@ -243,5 +243,20 @@ says 'user "al\x01ice\xe9\x09"'
 says '"Bye\x07\x0a"'
 never 'al?ice'
 
+# ---- done means: --fail-on warning exits 1 only where the capture holds a real fault ----
+for c in chap-md5-noenc client-killed concurrent-3 linux-sll2 mschapv2-mppe128 ipv6-outer; do
+	run "captures/real/$c.pcap" --password wonderland42
+	status 0
+done
+# ... and 1 where it does: GRE blocked, real losses, a wrong password, weak or clear-text authentication/keys
+for c in gre-blocked loss-10pct wrong-password mschapv1-mppe128 mschapv2-mppe40 pap-noenc; do
+	run "captures/real/$c.pcap" --password wonderland42
+	status 1
+done
+# a window every real peer ignores is reported (info), not a fault
+run captures/real/mschapv2-mppe128.pcap
+rule gre.window.exceeded
+jqall '[.[] | select(.type == "finding" and .rule == "gre.window.exceeded")] | all(.severity == "info")'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
