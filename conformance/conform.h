@@ -130,6 +130,11 @@ struct cf_ep {
 	/* GRE */
 	uint32_t gre_tx_seq;      /* next sequence number to send */
 	uint32_t gre_rx_seq;      /* highest received */
+	uint32_t gre_tx_first;    /* our first sequence number */
+	uint32_t gre_peer_ack;    /* highest of our sequence numbers the peer acknowledged */
+	int gre_peer_acked;       /* it acknowledged one at all */
+	int in_window_wait;       /* waiting for the peer's window to open (no nested waits) */
+	uint64_t window_waits;
 	int gre_rx_any, ack_pending;
 	uint64_t gre_rx, gre_tx, gre_bad, gre_lost;
 	/* PPP */

@@ -771,6 +771,27 @@ static void tcp_readable(cf_ep *e)
 
 /* ---- GRE and PPP ---- */
 
+/* RFC 2637 4.4: no more unacknowledged packets in flight than the peer's receive window. */
+static void wait_for_window(cf_ep *e)
+{
+	int64_t dl;
+
+	if (!e->peer_window || e->in_window_wait || !e->k.gre_seq)
+		return;
+	dl = cf_now_us() + 1000000; /* bounded: a peer that never acknowledges gets its window overrun after 1 s */
+	e->in_window_wait = 1;
+	for (;;) {
+		/* in flight: what we sent after the last acknowledged number (all of it if none was acked) */
+		uint32_t next = e->gre_tx_seq;
+		uint32_t inflight = e->gre_peer_acked ? next - e->gre_peer_ack - 1 : next - e->gre_tx_first;
+		if (inflight < e->peer_window || cf_now_us() >= dl || e->gfd < 0)
+			break;
+		e->window_waits++;
+		(void)cf_ep_poll(e, dl);
+	}
+	e->in_window_wait = 0;
+}
+
 int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t len)
 {
 	uint8_t buf[CF_MAXPKT + 32];
@@ -782,6 +803,8 @@ int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t
 		snprintf(e->err, sizeof e->err, "no GRE socket");
 		return -1;
 	}
+	if (len && !(ov && (ov->no_seq || ov->has_seq)))
+		wait_for_window(e);
 	/* RFC 2637 4.1: the key's Call ID is the peer's */
 	pt_gre_init(&h, e->peer_call_id);
 	if (len && e->k.gre_seq && !(ov && ov->no_seq)) {
@@ -1224,6 +1247,10 @@ static void gre_readable(cf_ep *e)
 	if (pt_gre_parse(&c, &h, NULL, NULL) != PT_OK || h.call_id != e->our_call_id) {
 		e->gre_bad++;
 		return;
+	}
+	if (h.has_ack && (!e->gre_peer_acked || pt_gre_seq_diff(h.ack, e->gre_peer_ack) > 0)) {
+		e->gre_peer_ack = h.ack;
+		e->gre_peer_acked = 1;
 	}
 	if (h.has_seq) {
 		if (!e->gre_rx_any || pt_gre_seq_diff(h.seq, e->gre_rx_seq) > 0)

@@ -861,7 +861,11 @@ static int set_knob(run *x, mk_line *l)
 		explicit_bzero(pw, sizeof pw);
 	}
 	else if (!strcmp(n, "loss")) e->k.loss = (uint8_t)(u > 100 ? 100 : u);
-	else if (!strcmp(n, "gre.seq")) e->gre_tx_seq = u;
+	else if (!strcmp(n, "gre.seq")) {
+		e->gre_tx_seq = u;
+		if (!e->gre_tx)
+			e->gre_tx_first = u;
+	}
 	else if (!strcmp(n, "auth")) {
 		int m = authm_lookup(v->val);
 		if (e->role == CF_PAC)
