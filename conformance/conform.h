@@ -85,6 +85,7 @@ typedef struct cf_ep cf_ep;
 typedef struct cf_opts {
 	const char *target;
 	const char *listen;
+	const char *source;       /* --source: our address for the control connection and GRE */
 	uint16_t port;
 	char user[256];
 	char password[257];

@@ -378,6 +378,18 @@ int cf_ep_connect(cf_ep *e, double timeout)
 		snprintf(e->err, sizeof e->err, "socket: %s", strerror(errno));
 		return -1;
 	}
+	if (e->o->source) {
+		struct sockaddr_storage src;
+		socklen_t sl0;
+		if (parse_addr(e->o->source, 0, &src, &sl0) < 0 || src.ss_family != e->family) {
+			snprintf(e->err, sizeof e->err, "--source %s: not a numeric address of the target's family", e->o->source);
+			goto fail;
+		}
+		if (bind(e->tfd, (struct sockaddr *)&src, sl0) < 0) {
+			snprintf(e->err, sizeof e->err, "--source %s: %s", e->o->source, strerror(errno));
+			goto fail;
+		}
+	}
 	rc = connect(e->tfd, (struct sockaddr *)&e->peer, e->alen);
 	if (rc < 0 && errno != EINPROGRESS) {
 		snprintf(e->err, sizeof e->err, "connect to %s port %u: %s", e->o->target, e->o->port, strerror(errno));

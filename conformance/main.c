@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -t, --target ADDR        the server to test (numeric IPv4 or IPv6); nothing else is sent to\n"
 	      "  -L, --listen ADDR        the local address to accept clients on\n"
+	      "  -S, --source ADDR        our own address (several on the host: pick one)\n"
 	      "  -p, --port N             TCP port (default 1723)\n"
 	      "  -u, --user NAME          user name for PPP authentication\n"
 	      "      --password-file F    the password, first line of F (or PPTP_PASSWORD in the environment)\n"
@@ -132,7 +133,7 @@ static int cmp_str(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "target", required_argument, NULL, 't' },   { "listen", required_argument, NULL, 'L' },
+		{ "target", required_argument, NULL, 't' },   { "listen", required_argument, NULL, 'L' },  { "source", required_argument, NULL, 'S' },
 		{ "port", required_argument, NULL, 'p' },     { "user", required_argument, NULL, 'u' },
 		{ "password-file", required_argument, NULL, 'P' }, { "password", optional_argument, NULL, 'W' },
 		{ "scenario", required_argument, NULL, 's' }, { "run", required_argument, NULL, 'r' },
@@ -162,10 +163,11 @@ int main(int argc, char **argv)
 	o.repeat = 1;
 	int listen_fd = -1;
 	o.listen_fd = &listen_fd;
-	while ((c = getopt_long(argc, argv, "t:L:p:u:s:r:d:T:w:lvhV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:L:S:p:u:s:r:d:T:w:lvhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 't': o.target = optarg; break;
 		case 'L': o.listen = optarg; break;
+		case 'S': o.source = optarg; break;
 		case 'p': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);

@@ -91,6 +91,24 @@ run no-s no-s 15 1 '^FAIL auth-basic.*forged' --run "$LIB/auth-basic.pptp" -T 3
 # the whole client library against a silent server ends, every wait bounded (-T 1)
 run silent-library silent 200 1 ' failed, ' -T 1 -s 'ctrl-*'
 
+# ---- IPv6: a whole session over an IPv6 control connection and IPv6 GRE (addresses of a namespace made here) ----
+timeout 40 unshare -n sh -c '
+	ip link set lo up
+	ip addr add 2001:db8::1/128 dev lo nodad
+	ip addr add 2001:db8::2/128 dev lo nodad
+	"$0" --listen 2001:db8::2 --user alice --password-file "$1" --run "$2/good-session.pptp" -T 20 --seed 7 >/dev/null 2>&1 &
+	sleep 0.3
+	"$0" --target 2001:db8::2 --source 2001:db8::1 --user alice --password-file "$1" --seed 9 -T 5 \
+		--run "$3/session-basic.pptp" --pcap "$4"
+	rc=$?
+	wait
+	exit $rc' "$C" "$tmp/pw" "$FAKE" "$LIB" "$tmp/v6.pcap" >"$tmp/v6.out" 2>&1
+rc=$?
+v=$(PPTP_PASSWORD=wonderland42 "$A" --verdict "$tmp/v6.pcap" 2>&1)
+if [ $rc -eq 0 ] && grep -q '^PASS session-basic' "$tmp/v6.out"; then
+	case $v in *"[ok]"*) ok "IPv6 target: session-basic passes, pptp-analyze agrees" ;; *) ko "IPv6: analyzer says $v" ;; esac
+else ko "IPv6 target: exit $rc: $(head -2 "$tmp/v6.out" | tr '\n' ' ')"; fi
+
 # ---- outputs ----
 if [ -f "$tmp/session.pcap" ]; then
 	v=$(PPTP_PASSWORD=wonderland42 "$A" --verdict "$tmp/session.pcap" 2>&1)
