@@ -14,7 +14,7 @@ ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 out=$(mktemp)
 out2=$(mktemp)
-trap 'rm -f "$out" "$out2" "$out.a" "$out.p"; ts_cleanup' EXIT
+trap 'rm -f "$out" "$out2" "$out.a" "$out.p" "$out.da" "$out.dp"; ts_cleanup' EXIT
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
@@ -131,45 +131,65 @@ check_auth captures/real/chap-md5-noenc.pcap "$CRED_RIGHT" 1 "password verified"
 check_auth captures/real/wrong-password.pcap "$CRED_RIGHT" 0 "wrong password"
 
 # ---- agreement with pptp-analyze --json: the same findings on the same packets, every capture ----
-# pptp-analyze lists at most 20 findings of one rule per (connection, call); the plugin's list is cut the same way.
-# Findings of pptp-analyze's own frame and IP layers (cap.frame*, cap.ip*, cap.frag*) are left out: in Wireshark those
-# layers are Wireshark's (and tests/plugin/AGREE-EXCEPT lists captures that test only them).
-# Two-pass: the end-of-capture findings (calls never cleared ...) exist once the first pass is over; a single pass
-# shows the others, which must be a subset.
-plugin_findings() { # plugin_findings CAPTURE [-2]
-	_c=$1
-	shift
-	ts "$_c" -o "$CRED_RIGHT" "$@" -Y 'pptpsuite.rule' -T fields -E separator=' ' -e frame.number -e pptpsuite.rule \
-		-e pptpsuite.conn -e pptpsuite.call 2>/dev/null |
-		awk '{ n = split($2, r, ","); split($3, c, ","); split($4, k, ",")
-		       for (i = 1; i <= n; i++) if (++seen[r[i] " " c[i] " " k[i]] <= 20) print $1, r[i] }' | sort -n -k1,1 -s
+# Both get the same password: the lab's for real captures, for a crafted one the first password its source
+# (captures/crafted/NAME.txt) puts in a response, for any user.  pptp-analyze lists at most 20 findings of one rule
+# per (connection, call); the plugin's list is cut the same way.  Findings of pptp-analyze's own frame and IP layers
+# (cap.frame*, cap.ip*, cap.frag*) are left out: in Wireshark those layers are Wireshark's (and
+# tests/plugin/AGREE-EXCEPT lists captures that test only them).  Two-pass: the end-of-capture findings (calls never
+# cleared ...) exist once the first pass is over; a single pass shows the others, which must be a subset.  The
+# number of frames decrypted must agree too.
+password_for() { # password_for CAPTURE
+	_src=captures/crafted/$(basename "$1" .pcap).txt
+	_pw=
+	case $1 in build/captures/*) [ -f "$_src" ] && _pw=$(grep -o 'password="[^"\\]*"' "$_src" | head -1 | cut -d'"' -f2) ;; esac
+	echo "${_pw:-$LAB_PASSWORD}"
 }
-analyzer_findings() {
-	PPTP_PASSWORD=$LAB_PASSWORD "$ANALYZE" --json --fail-on none --user "$LAB_USER" "$1" 2>/dev/null |
-		jq -r 'select(.type == "finding") | "\(.packet) \(.rule)"' | grep -v " cap\.\(ip\|ipv4\|ipv6\|frag\|frame\)" |
-		sort -n -k1,1 -s
+plugin_findings() { # plugin_findings CAPTURE PASSWORD DECRYPTED_COUNT_FILE [-2]
+	_c=$1 _pw=$2 _dec=$3
+	shift 3
+	ts "$_c" -o "uat:pptpsuite_credentials:\"\",\"$_pw\",\"\"" "$@" -Y 'pptpsuite.rule || pptpsuite.decrypted == 1' \
+		-T fields -E separator='|' -e frame.number -e pptpsuite.rule -e pptpsuite.conn -e pptpsuite.call \
+		-e pptpsuite.decrypted 2>/dev/null |
+		awk -F'|' -v dec="$_dec" '
+		$5 == "1" { d++ }
+		$2 != "" { n = split($2, r, ","); split($3, c, ","); split($4, k, ",")
+		           for (i = 1; i <= n; i++) if (++seen[r[i] " " c[i] " " k[i]] <= 20) print $1, r[i] }
+		END { print d + 0 > dec }' | sort -n -k1,1 -s
+}
+analyzer_findings() { # analyzer_findings CAPTURE PASSWORD DECRYPTED_COUNT_FILE
+	PPTP_PASSWORD=$2 "$ANALYZE" --json --fail-on none "$1" 2>/dev/null >"$3.json"
+	jq -s '[.[] | select(.type == "call") | .decrypted] | add // 0' "$3.json" >"$3"
+	jq -r 'select(.type == "finding") | "\(.packet) \(.rule)"' "$3.json" |
+		grep -v " cap\.\(ip\|ipv4\|ipv6\|frag\|frame\)" | sort -n -k1,1 -s
+	rm -f "$3.json"
 }
 ncaps=0
 nfind=0
+ndec=0
 except=$(grep -v "^#" tests/plugin/AGREE-EXCEPT 2>/dev/null | awk "{print \$1}" | tr "\n" " ")
 for cap in $(real_captures) build/captures/*.pcap; do
 	[ -f "$cap" ] || continue
 	case " $except " in *" $(basename "$cap") "*) continue ;; esac
 	ncaps=$((ncaps + 1))
-	analyzer_findings "$cap" >"$out.a"
-	plugin_findings "$cap" -2 >"$out.p"
+	pw=$(password_for "$cap")
+	analyzer_findings "$cap" "$pw" "$out.da" >"$out.a"
+	plugin_findings "$cap" "$pw" "$out.dp" -2 >"$out.p"
 	nfind=$((nfind + $(wc -l <"$out.a")))
 	if cmp -s "$out.a" "$out.p"; then ok; else
 		ko "$cap: findings differ (< pptp-analyze --json, > plugin, two-pass)"
 		diff "$out.a" "$out.p" | head -6
 	fi
-	plugin_findings "$cap" | sort >"$out2"
+	if [ "$(cat "$out.da")" = "$(cat "$out.dp")" ]; then ok; else
+		ko "$cap: pptp-analyze decrypted $(cat "$out.da") frames, the plugin $(cat "$out.dp")"
+	fi
+	ndec=$((ndec + $(cat "$out.dp")))
+	plugin_findings "$cap" "$pw" "$out.dp" | sort >"$out2"
 	sort "$out.p" >"$out.a"
 	if [ -z "$(comm -23 "$out2" "$out.a")" ]; then ok; else
 		ko "$cap: one-pass findings not among the two-pass ones"
 	fi
 done
-echo "  agreement: $ncaps captures, $nfind findings of pptp-analyze compared packet by packet"
+echo "  agreement: $ncaps captures, $nfind findings and $ndec decrypted frames of pptp-analyze compared"
 [ "$ncaps" -gt 0 ] || ko "no captures (make captures)"
 
 # ---- never a crash, on any capture, with or without credentials; no PPTP, no pptpsuite ----
