@@ -391,6 +391,104 @@ static void fsm_sink_fn(void *user, const pt_finding *f)
 	tunnel_sink_fn(x->t, &g);
 }
 
+/*
+ * A control message that names a call the capture never saw set up (it started mid-session, or lost bytes):
+ * Set-Link-Info and WAN-Error-Notify carry the receiver's Call ID (RFC 2637 2.14, 2.15), Call-Clear-Request
+ * and Call-Disconnect-Notify the sender's own (2.12, 2.13).  The call is the connection's call with that ID,
+ * or the one still missing that side's ID (GRE may have given the other), or a new one; what the message
+ * says of it (cleared, disconnected, the ACCMs) is kept for the verdict.
+ */
+static void ctrl_names_call(pt_tunnel *t, pt_conn *c, int role, const pt_ctrl_msg *m, const pt_where *w)
+{
+	pt_call *k = NULL, *open = NULL;
+	int owner;
+	uint16_t id;
+
+	if (role != PT_DIR_PNS && role != PT_DIR_PAC)
+		return;
+	switch (m->type) {
+	case PT_CTRL_SLI:
+		owner = !role;
+		id = m->u.sli.peer_call_id;
+		break;
+	case PT_CTRL_WEN:
+		owner = !role;
+		id = m->u.wen.peer_call_id;
+		break;
+	case PT_CTRL_CCRQ:
+		owner = role;
+		id = m->u.ccrq.call_id;
+		break;
+	case PT_CTRL_CDN:
+		owner = role;
+		id = m->u.cdn.call_id;
+		break;
+	default:
+		return;
+	}
+	for (size_t i = t->ncalls; i-- > 0 && !k;) {
+		pt_call *q = t->calls[i];
+		int has = owner == PT_DIR_PNS ? q->has_pns_id : q->has_pac_id;
+		uint16_t qid = owner == PT_DIR_PNS ? q->pns_call_id : q->pac_call_id;
+		/* this connection's, or first seen in GRE between its hosts the same way round (not yet given to it) */
+		int ours = q->conn == c->idx ||
+			   (q->conn == 0 && pt_addr_eq(&q->pns, c->pns_is_cli ? &c->cli : &c->srv) &&
+			    pt_addr_eq(&q->pac, c->pns_is_cli ? &c->srv : &c->cli));
+		if (!ours || q->fsm_call >= 0)
+			continue;
+		if (has && qid == id)
+			k = q;
+		else if (!has && !open)
+			open = q;
+	}
+	if (!k)
+		k = open;
+	if (!k && !(k = call_new(t, c, w)))
+		return;
+	if (!k->conn) {
+		k->conn = c->idx;
+		k->orphan_told = 1;
+		c->ncalls++;
+	}
+	if (owner == PT_DIR_PNS && !k->has_pns_id) {
+		k->has_pns_id = 1;
+		k->pns_call_id = id;
+	} else if (owner == PT_DIR_PAC && !k->has_pac_id) {
+		k->has_pac_id = 1;
+		k->pac_call_id = id;
+	}
+	call_bind_ids(t, k);
+	if (!k->up)
+		k->up_inferred = 1;
+	switch (m->type) {
+	case PT_CTRL_SLI:
+		k->has_sli = 1;
+		k->sli_send_accm = m->u.sli.send_accm;
+		k->sli_recv_accm = m->u.sli.recv_accm;
+		break;
+	case PT_CTRL_CCRQ:
+		if (k->clear_dir < 0) {
+			k->clear_dir = (int8_t)role;
+			k->clear_pkt = w->pkt;
+			k->t_clear = w->ts_us;
+		}
+		break;
+	case PT_CTRL_CDN:
+		if (!k->down) {
+			k->down = 1;
+			k->down_pkt = w->pkt;
+			k->t_down = w->ts_us;
+			k->has_cdn = 1;
+			k->cdn_result = m->u.cdn.result;
+			k->cdn_error = m->u.cdn.error;
+			k->cdn_cause = m->u.cdn.cause;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p, size_t len, const pt_where *at)
 {
 	pt_ctrl_msg m;
@@ -424,6 +522,8 @@ static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p,
 	}
 	/* a call's findings belong to the call */
 	on_ctrl_event(t, c, &ev, &w);
+	if (ev.call < 0 && (c->midstream || c->fsm.lenient))
+		ctrl_names_call(t, c, role, &m, &w);
 }
 
 /* Find the next plausible message start: Length(2) Type(2) Magic(4). */

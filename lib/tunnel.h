@@ -99,6 +99,10 @@ struct pt_call {
 	uint8_t bound[2];
 	uint8_t reported_after_clear, reported_before_up, reported_addr;
 	uint8_t orphan_told;           /* GRE without its control connection: reported */
+	/* a call set up before the capture, known from the control messages that name it (tunnel.c ctrl_names_call) */
+	uint8_t has_cdn, cdn_result, cdn_error, has_sli;
+	uint16_t cdn_cause;
+	uint32_t sli_send_accm, sli_recv_accm;
 	uint8_t up_inferred;           /* not seen coming up on the control channel, but its PPP session was
 	                                * already running when the capture started (mid-session) */
 };

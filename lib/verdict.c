@@ -193,6 +193,10 @@ static void teardown(const pt_tunnel *t, const pt_call *k, const pt_conn *c, pt_
 	if (fc && k->up && k->down && fc->state == PT_CALL_CLOSED && (fc->result || fc->cause))
 		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sCall-Disconnect-Notify %s", used ? "; " : "",
 			   pt_verdict_ctrl_result(PT_CTRL_CDN, fc->result, fc->error, buf, sizeof buf));
+	else if (!fc && k->has_cdn)
+		/* a call set up before the capture: its Call-Disconnect-Notify, from the message itself */
+		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sCall-Disconnect-Notify (packet %llu) %s", used ? "; " : "",
+			   (unsigned long long)k->down_pkt, pt_verdict_ctrl_result(PT_CTRL_CDN, k->cdn_result, k->cdn_error, buf, sizeof buf));
 	if (c && c->stop_pkt)
 		pt_fmt_cat(v->teardown, sizeof v->teardown, &used, "%sStop-Control-Connection-Request from the %s%s",
 			   used ? "; " : "", sideshort(c->stop_dir), c->fsm.stop_reason == PT_STOP_LOCAL_SHUTDOWN ? " (local shutdown)"
@@ -235,7 +239,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 	teardown(t, k, c, v);
 
 	/* 1. the call itself, on the control connection */
-	if (c && !k->up) {
+	if (c && !k->up && !k->up_inferred) { /* a call set up before the capture has no request to judge */
 		/* a refusal is a reply; a call the PNS cleared (or that closed with the connection) was never answered */
 		if (fc && fc->state == PT_CALL_CLOSED && k->clear_dir < 0 && fc->result &&
 		    !pt_rule_seen(k->rules_seen, PT_R_FSM_CALL_UNKNOWN)) {
@@ -284,9 +288,12 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			if (fc && fc->has_accm)
 				snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
 					 fc->send_accm, fc->recv_accm);
+			else if (!fc && k->has_sli)
+				snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
+					 k->sli_send_accm, k->sli_recv_accm);
 			else
 				buf[0] = 0;
-			if (k->clear_dir >= 0) {
+			if (k->clear_dir >= 0 && k->up) {
 				size_t bl = strlen(buf);
 				int64_t held = k->t_clear - k->t_up;
 				snprintf(buf + bl, sizeof buf - bl, "; the %s cleared the call %lld.%01lld s after it came up",
@@ -294,8 +301,10 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			}
 			vset(v, PT_V_CONTROL_ONLY,
 			     "capture GRE as well (IP protocol 47, not a port: filter \"tcp port 1723 or ip proto 47\"); if the filter did include it, GRE does not pass the capture point in either direction",
-			     "control channel only: the call came up (packet %llu) but the capture holds no GRE at all, so nothing can be said of PPP%s",
-			     (unsigned long long)k->up_pkt, buf);
+			     "control channel only: the call %s but the capture holds no GRE at all, so nothing can be said of PPP%s",
+			     k->up ? (snprintf(wb, sizeof wb, "came up (packet %llu)", (unsigned long long)k->up_pkt), wb)
+				   : "was set up before the capture started",
+			     buf);
 			return;
 		}
 		if (!pns && !pac) {

@@ -258,5 +258,35 @@ run captures/real/mschapv2-mppe128.pcap
 rule gre.window.exceeded
 jqall '[.[] | select(.type == "finding" and .rule == "gre.window.exceeded")] | all(.severity == "info")'
 
+# ---- point 3: roles and links come from every clue ----
+# Set-Link-Info, WAN-Error-Notify, Call-Clear-Request and Call-Disconnect-Notify link a call set up before
+# the capture to its control connection; the teardown is reported
+run t-midsession-teardown
+jqall '[.[] | select(.type == "call")] | length == 1 and all(.conn == 1 and .pns_call_id == 1 and .pac_call_id == 7 and .up == true)'
+says "ended: Call-Clear-Request from the PNS (packet 7); Call-Disconnect-Notify (packet 8) result 4 (Request)"
+norule pptp.fsm.call_unknown
+norule gre.call.no_control
+norule gre.call.unknown
+verdict ok
+status 0
+# GRE first, then the control messages that name the call: still one call
+run t-midsession-gre-first
+jqall '[.[] | select(.type == "call")] | length == 1 and all(.conn == 1 and .pns_call_id == 1 and .pac_call_id == 7)'
+norule gre.call.no_control
+verdict ok
+# only the control channel, mid-session: the call is known from its messages
+run t-midsession-control-only
+jqall '[.[] | select(.type == "call")] | length == 1 and all(.conn == 1 and .pns_call_id == 1 and .pac_call_id == 7)'
+verdict control-only
+says "was set up before the capture started"
+says "Set-Link-Info (send ACCM 0x00000000, receive ACCM 0xffffffff)"
+never "no call was placed"
+never "got no reply"
+never "blocked"
+status 0
+# verdicts list connections and calls in order
+run captures/real/concurrent-3.pcap
+jqall '[.[] | select(.type == "verdict") | [.conn, .call]] | . == sort'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
