@@ -27,3 +27,14 @@ check-run: $(SAN)/pptp-conform bin/pptp-conform
 .PHONY: interop
 interop: bin/pptp-conform bin/pptp-analyze
 	bash tools/lab/interop.sh
+
+# CUnit tests of the reader and the endpoint's templates (tests/conform/test_conform.c); run by tests/run.sh
+CONFORM_LIB_OBJS := $(filter-out $(SAN)/conformance/main.o,$(CONFORM_SRCS:%.c=$(SAN)/%.o))
+$(SAN)/tests/conform/test_conform.o: tests/conform/test_conform.c $(CONFORM_HDRS) tests/unit/ut.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Iconformance -Itools/mkcap -Itests/unit -c $< -o $@
+$(SAN)/tests/test_conform: $(SAN)/tests/conform/test_conform.o $(SAN)/tests/unit/ut_main.o $(CONFORM_LIB_OBJS) \
+		$(MKCAP_LIB_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(CUNIT_LIBS) $(GCRYPT_LIBS)
+check-run: $(SAN)/tests/test_conform
