@@ -832,6 +832,36 @@ static void auth_result(pt_pppobs *o, int a, int ok, uint32_t error, const pt_si
 	}
 }
 
+/*
+ * LCP not in the capture: the authentication protocol is what the packets are, and the CHAP algorithm what
+ * their sizes say (the crackers' sample captures hold nothing but the handshake).  RFC 2433 2 / RFC 2759 4:
+ * an MS-CHAPv1 Challenge is 8 octets, an MS-CHAPv2 one 16; both Responses are 49 (v1: 24 LM + 24 NT + flags,
+ * v2: 16 peer challenge + 8 zero + 24 NT + flags); CHAP-MD5 (RFC 1994 4.1) answers with the 16-octet hash.
+ */
+static void infer_auth(pt_pppobs *o, int a, const pt_ppp_frame *f, uint8_t code)
+{
+	pt_pppobs_auth *au = &o->auth[a];
+	uint8_t vsize = 0;
+
+	if (f->proto != PT_PPP_PAP && f->proto != PT_PPP_CHAP)
+		return;
+	if (!au->proto) {
+		au->proto = f->proto;
+		au->state = PT_PPPOBS_AUTH_PENDING;
+		o->lcp[a].auth_proto = f->proto;
+	}
+	if (f->proto != PT_PPP_CHAP || (au->alg && au->alg != PT_CHAP_ALG_MD5) ||
+	    pt_peek_u8(&f->info, 4, &vsize) != PT_OK)
+		return;
+	if (code == PT_CHAP_CHALLENGE)
+		au->alg = vsize == 8 ? PT_CHAP_ALG_MSCHAPV1 : PT_CHAP_ALG_MD5;
+	else if (code == PT_CHAP_RESPONSE && vsize == 49)
+		au->alg = au->chal_valid && au->chal_len == 8 ? PT_CHAP_ALG_MSCHAPV1 : PT_CHAP_ALG_MSCHAPV2;
+	else if (code == PT_CHAP_RESPONSE && !au->alg)
+		au->alg = PT_CHAP_ALG_MD5;
+	o->lcp[a].chap_alg = au->alg;
+}
+
 static int on_auth(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink *sink, const pt_where *at,
 		   pt_pppobs_event *ev)
 {
@@ -853,6 +883,8 @@ static int on_auth(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_sink *
 	au = &o->auth[a];
 	ev->authenticator = a;
 
+	if (pt_pppobs_lcp_assumed(o))
+		infer_auth(o, a, f, code);
 	if (!o->cp[PT_CPK_LCP].opened)
 		pt_report(sink, PT_R_PPP_AUTH_BEFORE_LCP_OPEN, at, "%s packet (code %u id %u) from %s before LCP opened",
 			  pt_ppp_proto_name(f->proto), code, id, side_name(dir));

@@ -773,7 +773,7 @@ static pt_conn *conn_between(pt_tunnel *t, const pt_addr *a, const pt_addr *b)
 }
 
 static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, const pt_addr *dst, const pt_where *at,
-			    int *dir)
+			    int from_pac, int *dir)
 {
 	pt_call *k;
 	pt_conn *host;
@@ -850,12 +850,18 @@ static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 	if (!k)
 		return NULL;
 	t->norphans++;
-	/* without a control connection, call the first sender the PNS */
-	k->pns = *src;
-	k->pac = *dst;
+	/* without a control connection, call the first sender the PNS, unless it authenticates the other: the
+	 * sender of a CHAP Challenge is the authenticator, normally the PAC (RFC 1994 4.1) */
+	k->pns = from_pac ? *dst : *src;
+	k->pac = from_pac ? *src : *dst;
 	k->pns.port = k->pac.port = 0;
-	k->has_pac_id = 1;
-	k->pac_call_id = call_id;
+	if (from_pac) {
+		k->has_pns_id = 1;
+		k->pns_call_id = call_id;
+	} else {
+		k->has_pac_id = 1;
+		k->pac_call_id = call_id;
+	}
 	call_bind_ids(t, k);
 	w.conn = 0;
 	w.call = k->idx;
@@ -869,8 +875,25 @@ static pt_call *orphan_call(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 			  "GRE %s > %s for Call ID %u: no control connection in the capture set it up", s, d, call_id);
 		k->orphan_told = 1;
 	}
-	*dir = PT_DIR_PNS;
+	*dir = from_pac ? PT_DIR_PAC : PT_DIR_PNS;
 	return k;
+}
+
+/* Does this GRE packet carry a CHAP Challenge (RFC 1994 4.1: code 1), with or without address and control? */
+static int gre_chap_challenge(const pt_gre_hdr *h, const pt_cursor *payload)
+{
+	uint8_t b[5] = { 0 };
+	size_t i = 0;
+
+	if (!h->has_seq)
+		return 0;
+	for (size_t j = 0; j < sizeof b; j++)
+		if (pt_peek_u8(payload, j, &b[j]) != PT_OK)
+			return 0;
+	if (b[0] == 0xff && b[1] == 0x03)
+		i = 2; /* RFC 1662 3.1 */
+	/* RFC 1661 2: 0xc223 is never compressed (its high octet is not 0) */
+	return b[i] == 0xc2 && b[i + 1] == 0x23 && b[i + 2] == 1;
 }
 
 /* Findings held back while the packet's call is not yet known. */
@@ -925,7 +948,7 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 	}
 	k = call_by_gre(t, h.call_id, src, dst, &dir);
 	if (!k)
-		k = orphan_call(t, h.call_id, src, dst, at, &dir);
+		k = orphan_call(t, h.call_id, src, dst, at, gre_chap_challenge(&h, &cur), &dir);
 	if (k) {
 		w.conn = k->conn;
 		w.call = k->idx;
@@ -986,8 +1009,13 @@ static void orphan_settle(pt_tunnel *t, pt_call *k)
 	memset(&w, 0, sizeof w);
 	w.call = k->idx;
 	w.dir = PT_DIR_UNKNOWN;
-	w.pkt = k->d[PT_DIR_PNS].first_pkt ? k->d[PT_DIR_PNS].first_pkt : k->d[PT_DIR_PAC].first_pkt;
-	w.ts_us = k->d[PT_DIR_PNS].first_pkt ? k->d[PT_DIR_PNS].t_first : k->d[PT_DIR_PAC].t_first;
+	{
+		/* the call's first GRE packet, from either side */
+		int first = !k->d[PT_DIR_PNS].first_pkt ||
+			(k->d[PT_DIR_PAC].first_pkt && k->d[PT_DIR_PAC].first_pkt < k->d[PT_DIR_PNS].first_pkt);
+		w.pkt = k->d[first].first_pkt;
+		w.ts_us = k->d[first].t_first;
+	}
 	pt_addr_fmt(&k->pns, 0, s, sizeof s);
 	pt_addr_fmt(&k->pac, 0, d, sizeof d);
 	if (host && host->midstream &&

@@ -225,6 +225,26 @@ static uint64_t user_data(const pt_call *k, int d)
 	return x->enc_frames[d];
 }
 
+/* A capture of the authentication alone (LCP before it, nothing after): say what it shows. */
+static int auth_only(const pt_call *k, pt_verdict *v)
+{
+	const struct pt_call_ext *x = k->ext;
+
+	for (int a = 0; a < 2; a++) {
+		const pt_pppobs_auth *au = &x->auth[a];
+		if (!au->proto || au->state == PT_PPPOBS_AUTH_FAILURE)
+			continue;
+		evidence(v, x->auth_pkt[a]);
+		vset(v, PT_V_INCOMPLETE, "capture the whole session to see whether the tunnel came up",
+		     "the capture holds only the authentication (LCP was negotiated before it): %s user \"%s\" %s by the %s%s",
+		     auth_name(au), x->user[a], au->state == PT_PPPOBS_AUTH_SUCCESS ? "accepted" : "answered, no result yet,",
+		     side(a), x->authv[a] == PT_AUTHV_OK ? " (password verified)"
+			      : x->authv[a] == PT_AUTHV_WRONG ? " (the password given does not match)" : "");
+		return 1;
+	}
+	return 0;
+}
+
 void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 {
 	const pt_conn *c = k->conn ? conn_of(t, k->conn) : NULL;
@@ -232,6 +252,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 	const pt_ctrl_call *fc = c && k->fsm_call >= 0 ? pt_ctrl_conn_call(&c->fsm, k->fsm_call) : NULL;
 	const pt_pppobs *o = &x->ppp;
 	char buf[160], wb[64], wb2[64];
+	int assumed;
 
 	memset(v, 0, sizeof *v);
 	v->conn = k->conn;
@@ -344,14 +365,13 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		}
 	}
 
-	/* a capture that starts after PPP negotiation: nothing to judge until the data */
-	if (pt_pppobs_lcp_assumed(o) ||
-	    (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
-	     k->d[0].data_frames + k->d[1].data_frames > 0))
-		goto data;
+	/* a capture that starts after LCP: no LCP to judge; authentication if it is in the capture, then the data */
+	assumed = pt_pppobs_lcp_assumed(o) ||
+		  (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
+		   k->d[0].data_frames + k->d[1].data_frames > 0);
 
 	/* 3. LCP */
-	if (!o->cp[PT_CPK_LCP].ever_opened) {
+	if (!assumed && !o->cp[PT_CPK_LCP].ever_opened) {
 		const pt_pppobs_side *sp = &o->cp[PT_CPK_LCP].side[PT_DIR_PNS], *sa = &o->cp[PT_CPK_LCP].side[PT_DIR_PAC];
 		evidence(v, k->d[0].first_pkt);
 		evidence(v, k->d[1].first_pkt);
@@ -442,6 +462,11 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			     side(a));
 			return;
 		}
+	}
+	if (assumed) {
+		if (!k->d[0].data_frames && !k->d[1].data_frames && auth_only(k, v))
+			return;
+		goto data;
 	}
 
 	/* 5. encryption */

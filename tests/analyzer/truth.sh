@@ -288,5 +288,29 @@ status 0
 run captures/real/concurrent-3.pcap
 jqall '[.[] | select(.type == "verdict") | [.conn, .call]] | . == sort'
 
+# ---- point 2: a handshake alone is enough ----
+# MS-CHAPv2 by its sizes (16-octet Challenge, 49-octet Response); the Challenge's sender is the authenticator
+run t-handshake-mschapv2 --password clientPass
+jqall '[.[] | select(.type == "call")][0] | .auth == "MS-CHAPv2" and .authenticator == "PAC" and .user == "User" and .password_check == "password verified" and .auth_result == "success"'
+says "the capture holds only the authentication"
+says 'MS-CHAPv2 user "User" accepted by the PAC (server) (password verified)'
+for r in ppp.auth.protocol_mismatch ppp.auth.before_lcp_open ppp.chap.value_size ppp.chap.unsolicited auth.password.mismatch; do
+	norule "$r"
+done
+verdict incomplete
+status 0
+# MS-CHAPv1 by its 8-octet Challenge and 24+24-octet Response
+run t-handshake-mschapv1 --password secret
+jqall '[.[] | select(.type == "call")][0] | .auth == "MS-CHAPv1" and .authenticator == "PAC" and .password_check == "password verified"'
+norule ppp.auth.protocol_mismatch
+norule ppp.chap.value_size
+# CHAP-MD5 by its 16-octet Response; a wrong password is told
+run t-handshake-md5 --password secret
+jqall '[.[] | select(.type == "call")][0] | .auth == "CHAP-MD5" and .authenticator == "PAC" and .password_check == "password verified"'
+norule ppp.auth.protocol_mismatch
+run t-handshake-md5 --password wrong
+rule auth.password.mismatch
+says "the password given does not match"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
