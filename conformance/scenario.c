@@ -30,6 +30,7 @@ typedef struct run {
 	cf_result *r;
 	double timeout;      /* the scenario's default wait */
 	uint8_t pend[4096];  /* `send pack ...`: bytes waiting for the next message */
+	char subst[16][12];  /* $call, $peer, $echo in a sent field, as numbers */
 	size_t npend;
 } run;
 
@@ -471,6 +472,33 @@ static int parse_split(mk_line *l, size_t *split)
 	return n;
 }
 
+/* $call (our Call ID), $peer (the target's), $echo (our last Echo Identifier) as the value of a sent field. */
+static void subst_vars(run *x, mk_line *l)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->ntok; i++) {
+		mk_tok *t = &l->tok[i];
+		uint32_t v;
+		if (!t->key || t->quoted || t->val[0] != '$')
+			continue;
+		if (!strcmp(t->val, "$call"))
+			v = x->e ? x->e->our_call_id : 0;
+		else if (!strcmp(t->val, "$peer"))
+			v = x->e ? x->e->peer_call_id : 0;
+		else if (!strcmp(t->val, "$echo"))
+			v = x->e ? x->e->echo_id : 0;
+		else
+			mk_die(l, t->vcol, "%s: $call, $peer or $echo", t->key);
+		if (n >= 16)
+			mk_die(l, t->vcol, "at most 16 variables on a line");
+		snprintf(x->subst[n], sizeof x->subst[n], "%u", v);
+		t->val = x->subst[n];
+		t->vlen = strlen(t->val);
+		n++;
+	}
+}
+
 static int send_ctrl(run *x, mk_line *l)
 {
 	size_t split[32];
@@ -495,6 +523,7 @@ static int send_ctrl(run *x, mk_line *l)
 		}
 		mk_done(l);
 	} else {
+		subst_vars(x, l);
 		type = mk_ctrl_type(t->val);
 		if (!type)
 			mk_die(l, t->col, "unknown message '%s' (SCCRQ SCCRP StopCCRQ StopCCRP EchoRQ EchoRP OCRQ OCRP ICRQ ICRP ICCN CCRQ CDN WEN SLI, or raw)", t->val);
@@ -533,6 +562,7 @@ static int gre_send(run *x, mk_line *l)
 	size_t n = 0;
 	uint16_t proto = 0;
 
+	subst_vars(x, l);
 	memset(&ov, 0, sizeof ov);
 	if ((t = mk_kv(l, "gre_flags"))) {
 		ov.has_flags = 1;
