@@ -212,6 +212,7 @@ struct pt_call_ext {
 	uint32_t mppe_bits;             /* as negotiated (the PAC's receive side, else the PNS's) */
 	int key_bits;                   /* 40, 56, 128; 0 none */
 	uint8_t stateless, mppc;
+	uint8_t stateless_dir[2];       /* per SENDER: RFC 1962 2, a Configure-Request names how its sender receives, so each direction may differ */
 	uint8_t keys;                   /* 1 ready, 0 not (yet), 2 unavailable (reported) */
 	uint8_t mppe_init[2];
 	uint8_t alt_key[16];            /* MS-CHAPv1 40/56-bit: the other derivation, tried if the first decrypts nothing */

@@ -249,8 +249,6 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 	int a = mschap_authenticator(x), bits = x->key_bits;
 	uint8_t key[2][16];
 	const pt_cred *c;
-	unsigned opts = x->stateless ? PT_MPPE_OPT_STATELESS : 0;
-
 	keys_drop(x);
 	x->keys = 0;
 	if (!bits)
@@ -298,7 +296,7 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 		memcpy(key[1], key[0], 16);
 	}
 	for (int d = 0; d < 2; d++) {
-		if (pt_mppe_init(&x->mppe[d], key[d], bits, opts) == PT_OK)
+		if (pt_mppe_init(&x->mppe[d], key[d], bits, x->stateless_dir[d] ? PT_MPPE_OPT_STATELESS : 0) == PT_OK)
 			x->mppe_init[d] = 1;
 		secret_hook(t, at, d == PT_DIR_PNS ? "MPPE start key PNS>PAC" : "MPPE start key PAC>PNS", key[d],
 			    bits == 128 ? 16 : 8);
@@ -310,7 +308,7 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 			if (!x->mppc_ctx[d])
 				x->mppc_ctx[d] = malloc(sizeof *x->mppc_ctx[d]);
 			if (x->mppc_ctx[d])
-				pt_mppc_init(x->mppc_ctx[d], x->stateless);
+				pt_mppc_init(x->mppc_ctx[d], x->stateless_dir[d]);
 		}
 	}
 }
@@ -491,7 +489,7 @@ static int mppe_try(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, in
 		}
 		return inner_frame(t, k, dir, t->zbuf, zlen, may_retry, at);
 	}
-	if (!x->stateless && (info.hdr.bits & PT_MPPE_BIT_A) && (info.hdr.cc & 0xff) != 0xff &&
+	if (!x->stateless_dir[dir] && (info.hdr.bits & PT_MPPE_BIT_A) && (info.hdr.cc & 0xff) != 0xff &&
 	    !(x->mppe[dir].opts & PT_MPPE_OPT_FLUSH_REKEYS)) {
 		/* stateful FLUSHED packet: RFC 3078 8.2 keeps the key, Linux changes it (ppp_mppe.c) */
 		uint16_t proto;
@@ -503,7 +501,7 @@ static int mppe_try(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, in
 				  "coherency count %u: the sender changed key on a FLUSHED packet (as Linux does)", info.hdr.cc);
 	}
 	if (x->mppc && x->mppc_ctx[dir] && (info.hdr.bits & PT_MPPE_BIT_A))
-		pt_mppc_init(x->mppc_ctx[dir], x->stateless);
+		pt_mppc_init(x->mppc_ctx[dir], x->stateless_dir[dir]);
 	return inner_frame(t, k, dir, t->dbuf, outlen, may_retry, at);
 }
 
@@ -517,12 +515,10 @@ static int can_switch_keys(const pt_call *k)
 static void switch_keys(pt_tunnel *t, pt_call *k, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
-	unsigned opts = x->stateless ? PT_MPPE_OPT_STATELESS : 0;
-
 	x->alt_used = 1;
 	keys_drop(x);
 	for (int d = 0; d < 2; d++) {
-		if (pt_mppe_init(&x->mppe[d], x->alt_key, x->key_bits, opts) == PT_OK)
+		if (pt_mppe_init(&x->mppe[d], x->alt_key, x->key_bits, x->stateless_dir[d] ? PT_MPPE_OPT_STATELESS : 0) == PT_OK)
 			x->mppe_init[d] = 1;
 		secret_hook(t, at, d == PT_DIR_PNS ? "MPPE start key PNS>PAC" : "MPPE start key PAC>PNS", x->alt_key, 8);
 	}
@@ -652,6 +648,9 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 		x->mppe_bits = bits;
 		x->key_bits = bits_of(bits);
 		x->stateless = (bits & PT_CCP_MPPE_H) != 0;
+		/* the PNS sends as the PAC asked, the PAC as the PNS asked (pptp-conform Naks only one side's H bit) */
+		x->stateless_dir[PT_DIR_PNS] = ((ev->mppe_bits[PT_DIR_PAC] ? ev->mppe_bits[PT_DIR_PAC] : bits) & PT_CCP_MPPE_H) != 0;
+		x->stateless_dir[PT_DIR_PAC] = ((ev->mppe_bits[PT_DIR_PNS] ? ev->mppe_bits[PT_DIR_PNS] : bits) & PT_CCP_MPPE_H) != 0;
 		x->mppc = (bits & PT_CCP_MPPE_C) != 0;
 		if (x->key_bits && x->key_bits < 128)
 			pt_report(&t->sink, PT_R_MPPE_KEY_WEAK, at, "%d-bit MPPE keys negotiated", x->key_bits);
