@@ -208,12 +208,48 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 	}
 	gre_line(f, "PNS>PAC", &k->gre[PT_DIR_PNS]);
 	gre_line(f, "PAC>PNS", &k->gre[PT_DIR_PAC]);
+	{
+		/* RFC 2637 2.15: the ACCMs PPP agreed, as Set-Link-Info passed them on */
+		const pt_conn *c = NULL;
+		const pt_ctrl_call *fc = NULL;
+		for (size_t i = 0; k->conn && i < pt_tunnel_nconns(t); i++)
+			if (pt_tunnel_conn(t, i)->idx == k->conn)
+				c = pt_tunnel_conn(t, i);
+		if (c && k->fsm_call >= 0)
+			fc = pt_ctrl_conn_call(&c->fsm, k->fsm_call);
+		if (fc && fc->has_accm)
+			fprintf(f, "    link info  Set-Link-Info: send ACCM 0x%08x, receive ACCM 0x%08x\n", fc->send_accm,
+				fc->recv_accm);
+		else if (k->has_sli)
+			fprintf(f, "    link info  Set-Link-Info: send ACCM 0x%08x, receive ACCM 0x%08x\n", k->sli_send_accm,
+				k->sli_recv_accm);
+	}
 	fprintf(f, "    LCP        %s", o->cp[PT_CPK_LCP].ever_opened ? "opened"
 					 : pt_pppobs_lcp_assumed(o) ? "negotiated before the capture started (not in it)"
 					 : "not opened");
 	if (o->cp[PT_CPK_LCP].ever_opened)
 		fprintf(f, "; MRU PNS %u, PAC %u", o->lcp[PT_DIR_PNS].mru, o->lcp[PT_DIR_PAC].mru);
 	fputc('\n', f);
+	for (int d = 0; d < 2; d++) {
+		/* RFC 1570 2.3 LCP Callback, and Microsoft's CBCP that carries it out */
+		if (!x->callback_op[d] && !x->cbcp_frames[d])
+			continue;
+		fprintf(f, "    callback   the %s", role(d));
+		if (x->callback_op[d])
+			fprintf(f, " asked for LCP Callback (operation %u)", x->callback_op[d] - 1u);
+		if (x->cbcp_frames[d])
+			fprintf(f, "%s sent %" PRIu64 " CBCP frame%s", x->callback_op[d] ? " and" : "", x->cbcp_frames[d],
+				x->cbcp_frames[d] == 1 ? "" : "s");
+		fputc('\n', f);
+	}
+	if (x->eap_naked_by >= 0) {
+		pt_pppobs_auth asked;
+		memset(&asked, 0, sizeof asked);
+		asked.proto = x->eap_nak_proto;
+		asked.alg = x->eap_nak_alg;
+		fprintf(f, "    auth offer the %s offered EAP; the %s Nak'd it and asked for %s\n", role(!x->eap_naked_by),
+			role(x->eap_naked_by), auth_method(&asked));
+	}
 	for (int d = 0; d < 2; d++) {
 		const pt_pppobs_auth *au = &x->auth[d];
 		if (!au->proto)
@@ -227,6 +263,8 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 			fprintf(f, ", E=%u %s)", x->fail_error[d], pt_vs_name_or(pt_mschap_error_vs, x->fail_error[d], ""));
 		if (x->authv[d] != PT_AUTHV_NONE && x->authv[d] != PT_AUTHV_NO_CREDS)
 			fprintf(f, "; %s", pt_vs_name_or(pt_authv_vs, x->authv[d], "?"));
+		if (x->lm_zero[d])
+			fprintf(f, "; LM response zeroed (NT response only)");
 		if (x->success_checked[d])
 			fprintf(f, "; server's S= %s", x->success_forged[d] ? "FORGED" : "verified");
 		fputc('\n', f);
@@ -303,6 +341,18 @@ void pa_report_text(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 			fprintf(f, "; TCP %s", c->end_how == PT_END_FIN ? "closed" : c->end_how == PT_END_RST ? "reset"
 							   : c->end_how == PT_END_EOF ? "open at end of capture" : "dropped");
 		fputc('\n', f);
+		{
+			/* the control messages seen, by type in RFC 2637 order */
+			int any = 0;
+			for (uint16_t ty = 1; ty <= 15; ty++) {
+				if (!c->msg_count[ty])
+					continue;
+				fprintf(f, "%s%s %u", any ? ", " : "  control    ", pt_ctrl_abbrev(ty), c->msg_count[ty]);
+				any = 1;
+			}
+			if (any)
+				fputc('\n', f);
+		}
 		fprintf(f, "  findings   %u errors, %u warnings, %u info\n", c->findings[PT_SEV_ERROR],
 			c->findings[PT_SEV_WARNING], c->findings[PT_SEV_INFO]);
 		findings_for(f, fs, c->idx, -1, t0, "    ");

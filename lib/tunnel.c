@@ -509,6 +509,8 @@ static void ctrl_message(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *p,
 		pt_fmt_ctrl(&m, rc, role, line, sizeof line);
 		pt_tunnel_decode(t, &w, line);
 	}
+	if (rc == PT_OK && m.type >= 1 && m.type <= 15)
+		c->msg_count[m.type]++;
 	if (rc != PT_OK)
 		return;
 	memset(&ev, 0, sizeof ev);
@@ -975,7 +977,11 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 				  dir == PT_DIR_PNS ? "PNS" : "PAC");
 		}
 	}
-	pt_gre_flow_on_pkt(&k->gre[dir], &k->gre[!dir], &h, plen, &t->sink, &w);
+	{
+		uint64_t lost = k->gre[dir].lost;
+		pt_gre_flow_on_pkt(&k->gre[dir], &k->gre[!dir], &h, plen, &t->sink, &w);
+		t->cur_gre_gap = k->gre[dir].lost > lost ? k->gre[dir].lost - lost : 0;
+	}
 	if (!k->d[dir].first_pkt) {
 		k->d[dir].first_pkt = at->pkt;
 		k->d[dir].t_first = at->ts_us;

@@ -61,6 +61,7 @@ typedef struct pt_conn {
 	pt_ctrl_conn fsm;
 	int32_t ncalls;
 	uint8_t rules_seen[(PT_R__COUNT + 7) / 8];
+	uint32_t msg_count[16];        /* valid control messages seen, by Control Message Type (1-15) */
 	uint32_t findings[3];          /* by severity */
 	/* first refusal / stop, for the verdicts */
 	uint64_t refuse_pkt, stop_pkt;
@@ -250,6 +251,16 @@ struct pt_call_ext {
 	/* the largest inner IP packet each side sent, and the octets around it on the wire (outer IP without
 	 * options, GRE, PPP, MPPE): what a tunnel MTU must leave room for */
 	uint32_t max_inner[2], overhead[2];
+	/* negotiated extras the report names: LCP Callback asked for (operation + 1, 0 none) and CBCP frames, by
+	 * sender; an EAP offer answered with a Nak (the side that Nak'd it, -1 none, and what it asked for); an
+	 * MS-CHAPv1 response whose LAN Manager half is all zeros (NT response only), by authenticator */
+	uint8_t callback_op[2];
+	uint64_t cbcp_frames[2];
+	int8_t eap_naked_by;
+	uint8_t eap_offered[2];         /* the side's last LCP Configure-Request asked for EAP */
+	uint16_t eap_nak_proto;
+	uint8_t eap_nak_alg;
+	uint8_t lm_zero[2];
 };
 
 /* Did a rule fire on this connection / call? */

@@ -33,6 +33,7 @@ int pt_tunnel_call_ext_new(pt_tunnel *t, pt_call *k)
 	x->cred[0] = x->cred[1] = -1;
 	x->term_dir = -1;
 	x->mppe_refused_by = -1;
+	x->eap_naked_by = -1;
 	k->ext = x;
 	return PT_OK;
 }
@@ -135,6 +136,11 @@ static void check_response(pt_tunnel *t, pt_call *k, int a, const pt_pppobs_auth
 	if (m->proto == PT_PPP_CHAP && m->ms_valid && m->nt_resp) {
 		memcpy(x->nt_resp[a], m->nt_resp, 24);
 		x->has_nt_resp[a] = 1;
+	}
+	if (m->proto == PT_PPP_CHAP && m->ms_valid && au->alg == PT_CHAP_ALG_MSCHAPV1) {
+		/* RFC 2433 6: a client that sends only the NT response zeroes the LAN Manager half */
+		static const uint8_t zero[24];
+		x->lm_zero[a] = !m->lm_resp || memcmp(m->lm_resp, zero, 24) == 0;
 	}
 	if (!t->ncreds) {
 		x->authv[a] = PT_AUTHV_NO_CREDS;
@@ -452,7 +458,8 @@ static int mppe_try(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, in
 		return 1;
 	memset(&info, 0, sizeof info);
 	rc = pt_mppe_decrypt(&x->mppe[dir], &in, t->dbuf, sizeof t->dbuf, &outlen, &info);
-	if (info.ev & PT_MPPE_EV_JUMP)
+	/* one loss is one finding: a jump the GRE sequence numbers already showed (gre.seq.gap) is not told again */
+	if ((info.ev & PT_MPPE_EV_JUMP) && t->cur_gre_gap < info.lost)
 		pt_report(&t->sink, PT_R_MPPE_COHERENCY_JUMP, at, "coherency count %u: %u packets missing", info.hdr.cc,
 			  info.lost);
 	if (info.ev & (PT_MPPE_EV_BACKWARDS | PT_MPPE_EV_DUPLICATE))
@@ -550,6 +557,30 @@ static void note_cp(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_event *ev
 	(void)t;
 	switch (ev->cp_kind) {
 	case PT_CPK_LCP:
+		if (p->code == PT_CP_CONF_REQ || p->code == PT_CP_CONF_NAK) {
+			pt_cp_opt_iter it;
+			pt_cp_opt o;
+			pt_cp_opt_iter_init(&it, &p->rest, p->complete);
+			while (pt_cp_opt_next(&it, &o) == 1) {
+				pt_cp_optval v;
+				uint8_t op = 0;
+				/* RFC 1570 2.3: Callback, its first octet the operation */
+				if (o.type == PT_LCP_OPT_CALLBACK && p->code == PT_CP_CONF_REQ && pt_peek_u8(&o.val, 0, &op) == PT_OK)
+					x->callback_op[dir] = (uint8_t)(op + 1);
+				/* RFC 1661 6.2: a Nak of EAP (RFC 3748) names the protocol the peer wants instead */
+				if (o.type == PT_LCP_OPT_AUTH && p->code == PT_CP_CONF_NAK &&
+				    x->ppp.cp[PT_CPK_LCP].side[!dir].req.valid && x->eap_naked_by < 0 &&
+				    pt_cp_opt_decode(PT_CPK_LCP, &o, &v) == PT_OK && v.proto.proto != PT_PPP_EAP &&
+				    x->eap_offered[!dir]) {
+					x->eap_naked_by = (int8_t)dir;
+					x->eap_nak_proto = v.proto.proto;
+					x->eap_nak_alg = v.proto.alg;
+				}
+				if (o.type == PT_LCP_OPT_AUTH && p->code == PT_CP_CONF_REQ &&
+				    pt_cp_opt_decode(PT_CPK_LCP, &o, &v) == PT_OK)
+					x->eap_offered[dir] = v.proto.proto == PT_PPP_EAP;
+			}
+		}
 		if (p->code == PT_CP_ECHO_REQ) {
 			x->lcp_echo_req[dir]++;
 			if (!x->t_first_unanswered[dir]) {
@@ -759,6 +790,8 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 	for (int a = 0; a < 2; a++)
 		if (x->ppp.auth[a].state != PT_PPPOBS_AUTH_NONE)
 			x->auth[a] = x->ppp.auth[a];
+	if (f.proto == PT_PPP_CBCP)
+		x->cbcp_frames[dir]++; /* Microsoft's Callback Control Protocol */
 	if (f.proto == PT_PPP_COMP) {
 		k->d[dir].data_frames++;
 		if (x->ppp.midsession && !x->ccp_open)

@@ -225,6 +225,24 @@ static uint64_t user_data(const pt_call *k, int d)
 	return x->enc_frames[d];
 }
 
+/* RFC 2637 4.3: what the GRE sequence numbers say was lost, appended to a verdict of a call that worked. */
+static void loss_words(const pt_call *k, pt_verdict *v)
+{
+	size_t used = strlen(v->text);
+	int first = 1;
+
+	for (int d = 0; d < 2; d++) {
+		const pt_gre_flow *g = &k->gre[d];
+		uint64_t total = g->payload_pkts + g->lost;
+		if (!g->lost || !total)
+			continue;
+		pt_fmt_cat(v->text, sizeof v->text, &used, "%s%llu of %llu %s packets lost (%llu%%)", first ? "; " : ", ",
+			   (unsigned long long)g->lost, (unsigned long long)total, d == PT_DIR_PNS ? "PNS->PAC" : "PAC->PNS",
+			   (unsigned long long)((g->lost * 100 + total / 2) / total));
+		first = 0;
+	}
+}
+
 /* A capture of the authentication alone (LCP before it, nothing after): say what it shows. */
 static int auth_only(const pt_call *k, pt_verdict *v)
 {
@@ -668,6 +686,7 @@ data:
 			vset(v, PT_V_OK_NO_DATA, "send traffic through the tunnel to test it (routes on the client?)",
 			     "tunnel up (%s) but user data went %s", what,
 			     !up0 && !up1 ? "neither way" : up0 ? "only from the PNS" : "only from the PAC");
+		loss_words(k, v);
 	}
 }
 
