@@ -141,6 +141,7 @@ struct cf_ep {
 	/* PPP */
 	pt_cpeng cp[PT_CPK__N];
 	int cp_started[PT_CPK__N];
+	int cp_was_open[PT_CPK__N];   /* reached Opened at least once (a state may pass between two looks) */
 	pt_cpeng_policy pol;
 	pt_authpeer auth;
 	int auth_started;

@@ -721,11 +721,8 @@ static void ctrl_input(cf_ep *e)
 		} else if (rc != PT_OK || mlen > e->tlen - off) {
 			break;
 		}
-		if (e->cq_n >= CF_QCTRL) {
-			/* a flood: the oldest waiting message gives way */
-			e->cq_head = (e->cq_head + 1) % CF_QCTRL;
-			e->cq_n--;
-		}
+		if (e->cq_n >= CF_QCTRL)
+			break; /* a flood: the rest waits in the stream (and TCP pushes back) until the scenario takes these */
 		q = &e->cq[(e->cq_head + e->cq_n) % CF_QCTRL];
 		memset(q, 0, sizeof *q);
 		q->t = cf_now_us();
@@ -748,7 +745,12 @@ static void ctrl_input(cf_ep *e)
 static void tcp_readable(cf_ep *e)
 {
 	uint8_t b[4096];
-	ssize_t n = recv(e->tfd, b, sizeof b, 0);
+	size_t room = sizeof e->tbuf - e->tlen;
+	ssize_t n;
+
+	if (room == 0)
+		return;
+	n = recv(e->tfd, b, room < sizeof b ? room : sizeof b, 0);
 	pt_where at;
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -770,12 +772,6 @@ static void tcp_readable(cf_ep *e)
 	record_tcp(e, 0, PT_TH_ACK | PT_TH_PSH, b, (size_t)n, &at);
 	check_tcp(e, 0, b, (size_t)n, &at);
 	e->tcp_bytes_rx += (uint64_t)n;
-	if ((size_t)n > sizeof e->tbuf - e->tlen) {
-		/* more unframed bytes than any message could need: drop the oldest */
-		size_t drop = (size_t)n - (sizeof e->tbuf - e->tlen);
-		memmove(e->tbuf, e->tbuf + drop, e->tlen - drop);
-		e->tlen -= drop;
-	}
 	memcpy(e->tbuf + e->tlen, b, (size_t)n);
 	e->tlen += (size_t)n;
 	ctrl_input(e);
@@ -1041,6 +1037,8 @@ static void cp_up(void *user, int kind)
 {
 	cf_ep *e = user;
 
+	if (kind >= 0 && kind < PT_CPK__N)
+		e->cp_was_open[kind] = 1;
 	if (kind == PT_CPK_LCP)
 		start_auth(e);
 	else if (kind == PT_CPK_CCP) {
@@ -1091,11 +1089,18 @@ void cf_ep_ppp_start(cf_ep *e)
 	for (int k = 0; k < PT_CPK__N; k++) {
 		pt_cpeng_init(&e->cp[k], k, &e->pol, &cb);
 		e->cp_started[k] = 0;
+		e->cp_was_open[k] = 0;
 	}
 	e->k.ppp_auto = 1;
 	e->cp_started[PT_CPK_LCP] = 1;
 	pt_cpeng_open(&e->cp[PT_CPK_LCP], now);
 	pt_cpeng_up(&e->cp[PT_CPK_LCP], now);
+	/* an LCP Configure-Request that came before we started is answered now, not after its Restart timer */
+	for (unsigned i = 0; i < e->pq_n; i++) {
+		cf_ppp_rx *q = cf_ep_ppp_at(e, i);
+		if (q->proto == PT_PPP_LCP && !q->decrypted && q->len >= 4 && q->data[0] == PT_CP_CONF_REQ)
+			(void)pt_cpeng_input(&e->cp[PT_CPK_LCP], q->data, q->len, now);
+	}
 }
 
 static void inner_ip(cf_ep *e, const uint8_t *p, size_t len)
@@ -1307,7 +1312,7 @@ int cf_ep_poll(cf_ep *e, int64_t deadline)
 
 	if (t >= 0 && t < until)
 		until = t;
-	if (e->tfd >= 0) {
+	if (e->tfd >= 0 && e->tlen < sizeof e->tbuf) {
 		pfd[n].fd = e->tfd;
 		pfd[n].events = POLLIN;
 		n++;
@@ -1389,6 +1394,8 @@ void cf_ep_ctrl_pop(cf_ep *e)
 		e->cq_head = (e->cq_head + 1) % CF_QCTRL;
 		e->cq_n--;
 	}
+	if (e->tlen)
+		ctrl_input(e); /* what waited in the stream while the queue was full */
 }
 
 cf_ppp_rx *cf_ep_ppp_at(cf_ep *e, unsigned i)

@@ -376,7 +376,9 @@ static int expect_ctrl(run *x, mk_line *l, uint16_t type)
 					    pt_strerror(q->rc), line);
 			}
 			/* the Echo the endpoint answers by itself is not the scenario's business */
-			if (q->m.type == PT_CTRL_ECHORQ && x->e->k.auto_echo && type != PT_CTRL_ECHORQ) {
+			if ((q->m.type == PT_CTRL_ECHORQ && x->e->k.auto_echo && type != PT_CTRL_ECHORQ) ||
+			    (q->m.type == PT_CTRL_ECHORP && type != PT_CTRL_ECHORP)) {
+				/* (an unanswered or unsolicited Echo-Reply is the checker's: pptp.fsm.echo_unmatched) */
 				cf_ep_ctrl_pop(x->e);
 				continue;
 			}
@@ -512,6 +514,8 @@ static int send_ctrl(run *x, mk_line *l)
 	nsplit = parse_split(l, split);
 	pack = mk_accept(l, "pack");
 	double gap = kv_secs(l, "gap", 0.002, 0);
+	/* repeat=N: the same message N times (a flood), each write as it comes */
+	uint32_t repeat = mk_kv_num(l, "repeat", 1, 100000);
 	t = mk_need(l, "a message (SCCRQ, OCRQ, ...) or raw");
 	if (!strcmp(t->val, "raw")) {
 		if (mk_accept(l, "hex"))
@@ -544,6 +548,12 @@ static int send_ctrl(run *x, mk_line *l)
 	x->npend += n;
 	if (pack)
 		return 0;
+	for (uint32_t r = 1; r < repeat; r++) {
+		if (cf_ep_send_ctrl_bytes(x->e, x->pend, x->npend, split, nsplit, gap) < 0) {
+			x->npend = 0;
+			return fail(x, l, "could not send: %s", x->e->err);
+		}
+	}
 	if (cf_ep_send_ctrl_bytes(x->e, x->pend, x->npend, split, nsplit, gap) < 0) {
 		x->npend = 0;
 		return fail(x, l, "could not send: %s", x->e->err);
@@ -590,6 +600,7 @@ static int gre_send(run *x, mk_line *l)
 	}
 	ov.no_seq = mk_flag(l, "noseq");
 	ov.no_ack = mk_flag(l, "noack");
+	uint32_t repeat = mk_kv_num(l, "repeat", 1, 100000);
 	t = mk_need(l, "what to send: lcp/ccp/ipcp/ipv6cp/pap/chap/ppp ..., ackonly or raw");
 	if (!strcmp(t->val, "ackonly")) {
 		mk_done(l);
@@ -624,7 +635,10 @@ static int gre_send(run *x, mk_line *l)
 			return fail(x, l, "frame too long");
 		if (x->e->mppe_on && proto >= PT_MPPE_PROTO_MIN && proto <= PT_MPPE_PROTO_MAX)
 			return cf_ep_send_ppp(x->e, proto, info, n) < 0 ? fail(x, l, "%s", x->e->err) : 0;
-		return cf_ep_send_gre(x->e, &ov, frame, pt_wlen(&w)) < 0 ? fail(x, l, "%s", x->e->err) : 0;
+		for (uint32_t r = 0; r < repeat; r++)
+			if (cf_ep_send_gre(x->e, &ov, frame, pt_wlen(&w)) < 0)
+				return fail(x, l, "%s", x->e->err);
+		return 0;
 	}
 }
 
@@ -643,7 +657,7 @@ static int wait_until(run *x, int (*done)(const cf_ep *), double secs)
 	return 1;
 }
 
-static int lcp_open_done(const cf_ep *e) { return pt_cpeng_is_open(&e->cp[PT_CPK_LCP]); }
+static int lcp_open_done(const cf_ep *e) { return e->cp_was_open[PT_CPK_LCP]; }
 static int auth_done(const cf_ep *e)
 {
 	return e->auth_method == PT_AUTHM_NONE ? lcp_open_done(e) : e->auth.status >= PT_AUTHS_SUCCESS;

@@ -95,6 +95,8 @@ run refuse refuse 10 1 '^FAIL ctrl-sccrq-basic.*field result: expected 1 vs actu
 run garbage garbage 10 1 '^FAIL ctrl-sccrq-basic.*malformed' --run "$LIB/ctrl-sccrq-basic.pptp" -T 2
 run trickle trickle 10 1 '^FAIL ctrl-sccrq-basic.*nothing' --run "$LIB/ctrl-sccrq-basic.pptp" -T 2
 run no-s no-s 20 1 '^FAIL auth-basic.*forged' --run "$LIB/auth-basic.pptp" -T 6
+# a flood of Echo-Requests and GRE: the scenarios still end, in bounded time and memory
+run flood flood 20 1 '^FAIL call-ocrq-basic.*echo' --run "$LIB/call-ocrq-basic.pptp" -T 5
 # the whole client library against a silent server ends, every wait bounded (-T 1)
 run silent-library silent 200 1 ' failed, ' -T 1 -s 'ctrl-*'
 

@@ -1,0 +1,113 @@
+#!/bin/sh
+# server.sh: pptp-conform's server-role library against its own client role, both sides ours, on
+# loopback inside a network namespace made for each pair (unshare -n: nothing leaves it):
+# pptp-conform --listen 127.0.0.2 runs one srv-* scenario while pptp-conform --target 127.0.0.2
+# (from 127.0.0.1) runs its counterpart, per tests/conform/pairs. The two processes get distinct
+# --seed values (the same seed would give both ends the same LCP magic number). Each pair runs
+# under a time bound; pairs run four at a time. Then the library itself: ids, roles, the pairs
+# list covering every srv-* scenario that has a counterpart.
+# Prints one line per check and "N passed, N failed".
+: "${PT_TOP:=.}" "${SAN:=build/san}"
+cd "$PT_TOP" || exit 1
+C=$PWD/$SAN/pptp-conform
+LIB=$PWD/conformance/scenarios
+CLI=$PWD/tests/conform/client
+PAIRS=$PWD/tests/conform/pairs
+BOUND=${SERVER_PAIR_BOUND:-40}
+JOBS=${SERVER_PAIR_JOBS:-4}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+[ -n "${SERVER_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
+printf 'wonderland42\n' >"$tmp/pw"
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+ko() { failed=$((failed + 1)); echo "FAIL - $*"; }
+
+if ! unshare -n true 2>/dev/null; then
+	ko "unshare -n: not permitted (root needed for the loopback pair tests)"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+# pair SERVER-ID CLIENT-FILE: both ends in a fresh namespace; outputs in $tmp/ID.{srv,cli,src,crc,secs}
+pair() {
+	id=$1 cf=$2 o=$tmp/$1
+	t0=$(date +%s.%N)
+	timeout "$BOUND" unshare -n sh -c '
+		ip link set lo up
+		"$0" --listen 127.0.0.2 --user alice --password-file "$1" --run "$2" -T 6 --seed 7 \
+			--peer-has auth-pap,auth-chap-md5,mppe40,client-traffic >"$4.srv" 2>&1 &
+		srv=$!
+		sleep 0.3
+		"$0" --target 127.0.0.2 --user alice --password-file "$1" --run "$3" -T 10 --seed 9 >"$4.cli" 2>&1
+		echo $? >"$4.crc"
+		wait $srv
+		echo $? >"$4.src"' "$C" "$tmp/pw" "$LIB/$id.pptp" "$cf" "$o" >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }' >"$o.secs"
+}
+
+# verdict FILE ID: PASS, FAIL or SKIP from a text output, "none" if the scenario did not end
+verdict() {
+	v=$(awk -v id="$2" '($1 == "PASS" || $1 == "FAIL" || $1 == "SKIP") && $2 == id { print $1; exit }' "$1" 2>/dev/null)
+	echo "${v:-none}"
+}
+
+grep -v '^#' "$PAIRS" | grep -v '^ *$' >"$tmp/list"
+cp "$tmp/list" "$tmp/full"
+# SERVER_PAIRS=GLOB: only the matching server ids (for a quick look at one)
+if [ -n "${SERVER_PAIRS:-}" ]; then
+	grep -E "^($SERVER_PAIRS) " "$tmp/full" >"$tmp/list"
+fi
+n=0
+while read -r sid client sv cv pat; do
+	case $client in
+		lib:*) cf=$LIB/${client#lib:}.pptp cid=${client#lib:} ;;
+		*) cf=$CLI/$client.pptp cid=$client ;;
+	esac
+	echo "$sid $cid $sv $cv $pat" >"$tmp/$sid.want"
+	pair "$sid" "$cf" &
+	n=$((n + 1))
+	[ $((n % JOBS)) -eq 0 ] && wait
+done <"$tmp/list"
+wait
+
+while read -r sid client sv cv pat; do
+	read -r _ cid _ _ _ <"$tmp/$sid.want"
+	secs=$(cat "$tmp/$sid.secs")
+	gs=$(verdict "$tmp/$sid.srv" "$sid")
+	gc=$(verdict "$tmp/$sid.cli" "$cid")
+	why=""
+	[ "$gs" = "$sv" ] || why="server $gs, expected $sv: $(grep -m1 "^FAIL $sid" "$tmp/$sid.srv" | cut -c1-300)"
+	if [ -z "$why" ] && [ "$cv" != any ] && [ "$gc" != "$cv" ]; then
+		why="client ($cid) $gc, expected $cv: $(grep -m1 "^FAIL $cid" "$tmp/$sid.cli" | cut -c1-300)"
+	fi
+	if [ -z "$why" ] && [ -n "$pat" ] && ! grep -q -- "$pat" "$tmp/$sid.cli"; then
+		why="client output has no '$pat': $(head -1 "$tmp/$sid.cli" | cut -c1-300)"
+	fi
+	if [ -z "$why" ] && awk -v s="$secs" -v b="$BOUND" 'BEGIN { exit !(s >= b) }'; then
+		why="took $secs s, bound $BOUND s"
+	fi
+	if [ -z "$why" ]; then ok "$sid vs $cid: server $gs, client $gc ($secs s)"; else ko "$sid vs $cid: $why"; fi
+done <"$tmp/list"
+
+# ---- the library: the server role's share of it ----
+"$C" --list >"$tmp/all" 2>"$tmp/all.err"
+ns=$(awk '$2 == "server"' "$tmp/all" | wc -l)
+[ "$ns" -ge 40 ] && ok "--list: $ns server-role scenarios" || ko "--list: $ns server-role scenarios: $(head -1 "$tmp/all.err")"
+bad=$(awk '$2 == "server" && $1 !~ /^srv-/ { print $1 }' "$tmp/all")
+[ -z "$bad" ] && ok "every server-role id starts with srv-" || ko "server-role ids without srv-: $bad"
+grep -q '^srv-session-basic  *server ' "$tmp/all" && ok "srv-session-basic is in the library" || ko "srv-session-basic is missing"
+awk '$2 == "server" { print $1 }' "$tmp/all" | sort >"$tmp/ids"
+awk '{ print $1 }' "$tmp/full" | sort >"$tmp/paired"
+miss=$(comm -23 "$tmp/ids" "$tmp/paired" | tr '\n' ' ')
+[ -z "$miss" ] && ok "every server-role scenario has a line in tests/conform/pairs" || ko "not in tests/conform/pairs: $miss"
+extra=$(comm -13 "$tmp/ids" "$tmp/paired" | tr '\n' ' ')
+[ -z "$extra" ] && ok "tests/conform/pairs names only existing server scenarios" || ko "tests/conform/pairs names unknown ids: $extra"
+# --listen takes only server-role scenarios, --target only client-role ones (main.c filters)
+if "$C" --listen 127.0.0.1 --scenario 'ctrl-*' -T 1 >"$tmp/f.out" 2>&1; then rc=0; else rc=$?; fi
+[ "$rc" -eq 2 ] && grep -q 'no scenario matches' "$tmp/f.out" && ok "--listen does not run client-role scenarios" ||
+	ko "--listen with a client-role glob: exit $rc: $(head -1 "$tmp/f.out")"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
