@@ -310,8 +310,80 @@ static int dedup_candidate(const pt_ip *ip)
 	return 0;
 }
 
+#define PA_IP_IN_IP_DEPTH 4 /* tunnels inside tunnels unwrapped, at most */
+
+/*
+ * One IP datagram: unwrap IPv4 in IPv6 and IPv6 in IPv4 (IP protocol 4, RFC 2003 / RFC 2473; 41, RFC 4213),
+ * reassemble fragments, then TCP 1723 or GRE.  The inner header gets the outer's checks: its findings, and a
+ * length beyond what the outer datagram carries is a malformed inner header, not blamed on what it carries.
+ */
+static void deliver(pa_run *r, pt_ip *ip, const pt_where *at, int depth)
+{
+	if ((ip->proto == 4 || ip->proto == 41) && !ip->is_fragment && depth < PA_IP_IN_IP_DEPTH) {
+		pt_cursor c = pt_cur(ip->payload, ip->payload_len);
+		pt_ip in;
+		held_ip h;
+		pt_sink hs = { held_ip_fn, &h };
+		int rc;
+
+		h.n = 0;
+		rc = pt_ip_parse(&c, &in, &hs, at);
+		ip_findings(r, &h, &in, rc);
+		if (rc != PT_OK) {
+			r->sum.undecodable++;
+			return;
+		}
+		if (in.truncated && !ip->truncated) {
+			pt_report(&r->sink, in.version == 4 ? PT_R_CAP_IPV4_MALFORMED : PT_R_CAP_IPV6_MALFORMED, at,
+				  "inner %s length %u octets, but the outer datagram carries %zu: malformed IP header (the outer length is used)",
+				  in.version == 4 ? "IPv4 Total" : "IPv6 datagram", in.total_len, ip->payload_len);
+			in.total_len = (uint32_t)ip->payload_len;
+			in.truncated = 0;
+		}
+		deliver(r, &in, at, depth + 1);
+		return;
+	}
+	if (ip->is_fragment) {
+		pt_ip whole;
+		if (ip->proto != 6 && ip->proto != PT_GRE_IPPROTO && ip->proto != 4 && ip->proto != 41)
+			return;
+		if (pt_defrag_add(&r->defrag, ip, &whole, &r->sink, at) == PT_DEFRAG_DONE)
+			deliver(r, &whole, at, depth);
+		return;
+	}
+	upper(r, ip, at);
+}
+
+/*
+ * MPLS (RFC 3032 2.1) in front of IP: EtherType 0x8847 / 0x8848, then 4-octet label stack entries until the one
+ * with the bottom-of-stack bit; what follows is IPv4 or IPv6 by its version nibble.  Returns the offset of the
+ * IP header, or 0 when the frame is not that.
+ */
+static size_t mpls_l3(const pt_cap_rec *p)
+{
+	pt_cursor c = pt_cur(p->data, p->caplen);
+	uint8_t b = 0;
+
+	if (p->link.ethertype != 0x8847 && p->link.ethertype != 0x8848)
+		return 0;
+	if (pt_skip(&c, p->link.l3_off) != PT_OK)
+		return 0;
+	for (int i = 0; i < 8; i++) {
+		if (pt_peek_u8(&c, 2, &b) != PT_OK || pt_skip(&c, 4) != PT_OK)
+			return 0;
+		if (b & 0x01) {
+			uint8_t v = 0;
+			if (pt_peek_u8(&c, 0, &v) != PT_OK || ((v >> 4) != 4 && (v >> 4) != 6))
+				return 0;
+			return pt_off(&c);
+		}
+	}
+	return 0;
+}
+
 static void packet(pa_run *r, const pt_cap_rec *p)
 {
+	size_t l3_off = p->link.l3_off;
 	pt_cursor c = pt_cur(p->data, p->caplen);
 	pt_ip ip;
 	pt_where at;
@@ -323,11 +395,13 @@ static void packet(pa_run *r, const pt_cap_rec *p)
 	at.ts_us = p->ts_us;
 	at.call = -1;
 	at.dir = PT_DIR_UNKNOWN;
-	if (p->link_rc != PT_OK || (p->link.l3 != PT_L3_IPV4 && p->link.l3 != PT_L3_IPV6)) {
+	if (p->link_rc == PT_OK && p->link.l3 != PT_L3_IPV4 && p->link.l3 != PT_L3_IPV6)
+		l3_off = mpls_l3(p);
+	if (p->link_rc != PT_OK || ((p->link.l3 != PT_L3_IPV4 && p->link.l3 != PT_L3_IPV6) && !l3_off)) {
 		r->sum.other_packets++;
 		return;
 	}
-	pt_skip(&c, p->link.l3_off);
+	pt_skip(&c, l3_off);
 	l3 = c.p;
 	l3_len = pt_left(&c);
 	{
@@ -343,8 +417,8 @@ static void packet(pa_run *r, const pt_cap_rec *p)
 		}
 	}
 	/* RFC 791 3.1, RFC 8200 3: a length beyond the frame on the wire is impossible (a short snapshot is not) */
-	if (ip.truncated && p->len >= p->link.l3_off && ip.total_len > p->len - p->link.l3_off) {
-		uint32_t wire = (uint32_t)(p->len - p->link.l3_off);
+	if (ip.truncated && p->len >= l3_off && ip.total_len > p->len - l3_off) {
+		uint32_t wire = (uint32_t)(p->len - l3_off);
 		pt_report(&r->sink, ip.version == 4 ? PT_R_CAP_IPV4_MALFORMED : PT_R_CAP_IPV6_MALFORMED, &at,
 			  "%s %u octets, but the frame holds %u after the link header: malformed IP header (the frame's length is used; what it carries is not blamed)",
 			  ip.version == 4 ? "Total Length" : "datagram length", ip.total_len, wire);
@@ -363,15 +437,7 @@ static void packet(pa_run *r, const pt_cap_rec *p)
 			return;
 		}
 	}
-	if (ip.is_fragment) {
-		pt_ip whole;
-		if (ip.proto != 6 && ip.proto != PT_GRE_IPPROTO)
-			return;
-		if (pt_defrag_add(&r->defrag, &ip, &whole, &r->sink, &at) == PT_DEFRAG_DONE)
-			upper(r, &whole, &at);
-		return;
-	}
-	upper(r, &ip, &at);
+	deliver(r, &ip, &at, 0);
 }
 
 static int run(pa_run *r)

@@ -332,5 +332,55 @@ run t-mppe-jump --password clientPass
 rule mppe.coherency.jump
 norule gre.seq.gap
 
+# ---- point 6: tunnels inside tunnels ----
+# mpls_wrap IN OUT: the Ethernet capture IN with an MPLS label (16, bottom of stack, TTL 64; RFC 3032 2.1) put in
+# front of every IPv4/IPv6 frame (EtherType 0x8847), written to OUT; pcap little-endian, as mkcap writes.
+mpls_wrap() {
+	od -An -v -tx1 "$1" | awk '
+	{ for (i = 1; i <= NF; i++) b[n++] = $i }
+	function h2d(x) { return index("0123456789abcdef", substr(x, 1, 1)) * 16 + index("0123456789abcdef", substr(x, 2, 1)) - 17 }
+	function out(x) { line = line sprintf("\\%03o", h2d(x)) }
+	function le(v,   k) { for (k = 0; k < 4; k++) { out(sprintf("%02x", v % 256)); v = int(v / 256) } }
+	function flush() { print line; line = "" }
+	END {
+		for (p = 0; p < 24; p++) out(b[p])
+		flush()
+		while (p + 16 <= n) {
+			incl = h2d(b[p + 8]) + h2d(b[p + 9]) * 256 + h2d(b[p + 10]) * 65536
+			orig = h2d(b[p + 12]) + h2d(b[p + 13]) * 256 + h2d(b[p + 14]) * 65536
+			et = b[p + 16 + 12] b[p + 16 + 13]
+			ip = incl >= 14 && (et == "0800" || et == "86dd")
+			for (q = 0; q < 8; q++) out(b[p + q])
+			le(incl + (ip ? 4 : 0)); le(orig + (ip ? 4 : 0))
+			p += 16
+			for (q = 0; q < 12 && q < incl; q++) out(b[p + q])
+			if (ip) { out("88"); out("47"); out("00"); out("01"); out("01"); out("40"); q = 14 }
+			for (; q < incl; q++) out(b[p + q])
+			p += incl
+			flush()
+		}
+	}' | while IFS= read -r l; do printf "$l"; done >"$2"
+}
+# IPv4 in IPv6 (Next Header 4) and IPv6 in IPv4 (protocol 41): the PPTP inside is analysed as without them
+run t-ipv4-in-ipv6 --password secret
+verdict ok
+says 'PAP user "alice" (password verified)'
+says "PNS 192.0.2.2:40002, PAC 192.0.2.1:1723"
+jqall '[.[] | select(.type == "capture")][0] | .connections == 1 and .calls == 1'
+run t-ipv6-in-ipv4 --password secret
+verdict ok
+says "PNS [2001:db8::2]:40004, PAC [2001:db8::1]:1723"
+norule cap.ipv4.bad_checksum
+# MPLS in front of IP (a label stack on Ethernet): made here from clean-pap by inserting a label in every frame
+mpls_wrap build/captures/clean-pap.pcap "$tmp/mpls.pcap"
+run "$tmp/mpls.pcap" --password secret
+verdict ok
+says 'PAP user "alice" (password verified)'
+# 802.1Q and QinQ
+run link-vlan
+verdict ok
+run link-qinq
+verdict ok
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
