@@ -13,7 +13,6 @@
 #include "pptpsuite.h"
 
 #define PS_MAX_CREDS 256
-#define PS_PPTP_PORT 1723
 
 /* pinfo->pool keys of proto_pptpsuite (0, in file scope, is the frame's ps_rec) */
 enum { PS_KEY_REC = 0, PS_KEY_NOFEED = 1 };
@@ -391,7 +390,7 @@ void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo)
 	int v;
 
 	/* the ports first: nothing else is done for TCP that is not PPTP */
-	if (caplen < 4 || (tvb_get_ntohs(tvb, 0) != PS_PPTP_PORT && tvb_get_ntohs(tvb, 2) != PS_PPTP_PORT) ||
+	if (caplen < 4 || (tvb_get_ntohs(tvb, 0) != PT_TCP_PPTP_PORT && tvb_get_ntohs(tvb, 2) != PT_TCP_PPTP_PORT) ||
 	    !feed_ok(pinfo))
 		return;
 	memset(&ip, 0, sizeof ip);
