@@ -377,8 +377,9 @@ static int expect_ctrl(run *x, mk_line *l, uint16_t type)
 			}
 			/* the Echo the endpoint answers by itself is not the scenario's business */
 			if ((q->m.type == PT_CTRL_ECHORQ && x->e->k.auto_echo && type != PT_CTRL_ECHORQ) ||
-			    (q->m.type == PT_CTRL_ECHORP && type != PT_CTRL_ECHORP)) {
-				/* (an unanswered or unsolicited Echo-Reply is the checker's: pptp.fsm.echo_unmatched) */
+			    (q->m.type == PT_CTRL_ECHORP && type != PT_CTRL_ECHORP && !maybe)) {
+				/* (an unanswered or unsolicited Echo-Reply is the checker's: pptp.fsm.echo_unmatched); a `maybe`
+				   step takes nothing, so an Echo-Reply after it is still there for the next step */
 				cf_ep_ctrl_pop(x->e);
 				continue;
 			}
