@@ -1053,6 +1053,14 @@ static void cp_down(void *user, int kind)
 
 	if (kind == PT_CPK_CCP)
 		e->mppe_on = 0;
+	if (kind == PT_CPK_LCP) {
+		/* RFC 1661 3.7: with LCP down the network-layer protocols are down too (their lower layer) */
+		int64_t now = cf_now_us();
+		for (int k = PT_CPK_LCP + 1; k < PT_CPK__N; k++)
+			if (e->cp_started[k])
+				pt_cpeng_down(&e->cp[k], now);
+		e->mppe_on = 0;
+	}
 }
 
 static void cp_other(void *user, int kind, const pt_cp_pkt *p)
