@@ -18,6 +18,7 @@
 #include "report.h"
 #include "tcpreasm.h"
 #include "tunnel.h"
+#include "verdict.h"
 #include "writer.h"
 
 typedef struct pa_run {
@@ -546,6 +547,16 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 		return 2;
 	if (o.list_rules) {
 		pa_list_rules(stdout, o.list_rules);
+		return 0;
+	}
+	if (o.list_verdicts) {
+		/* lib/verdict.c's table: code and the evidence it needs, in the order the causes are tried */
+		const char *needs;
+		for (size_t i = 0; i < pt_verdict_nrows(); i++)
+		{
+			const char *cause = pt_verdict_row(i, &needs);
+			printf("%-40s %s\n", cause, needs);
+		}
 		return 0;
 	}
 	if (pa_creds_load(&o) != 0)

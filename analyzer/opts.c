@@ -24,6 +24,7 @@ void pa_usage(FILE *f)
 	      "  --decode                one line per PPTP/GRE/PPP message\n"
 	      "  --verdict               only the verdict lines, one per call\n"
 	      "  --list-rules[=FORMAT]   the rule catalog (text, markdown, json)\n"
+	      "  --list-verdicts         the call verdict table: each cause in the order tried, and the evidence it needs\n"
 	      "  --fail-on SEVERITY      exit 1 on a finding at/above error|warning|info|none (default error)\n"
 	      "  -q, --quiet             no report; only the exit status\n"
 	      "Credentials\n"
@@ -129,6 +130,8 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			o->format = PA_FMT_DECODE;
 		} else if (strcmp(a, "--verdict") == 0) {
 			o->format = PA_FMT_VERDICT;
+		} else if (strcmp(a, "--list-verdicts") == 0) {
+			o->list_verdicts = 1;
 		} else if (opt_is(a, "--list-rules")) {
 			const char *f = strchr(a, '=');
 			if (!f || strcmp(f + 1, "text") == 0)
@@ -208,7 +211,7 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (o->list_rules)
+	if (o->list_rules || o->list_verdicts)
 		return 0;
 	if (o->file && o->iface) {
 		fprintf(stderr, "pptp-analyze: give a capture file or -i, not both\n");

@@ -16,6 +16,7 @@ typedef struct pa_opts {
 	long count;              /* -c: stop after N packets (0 = no limit) */
 	int format;              /* enum pa_format */
 	int list_rules;          /* 1 text, 2 markdown, 3 json */
+	int list_verdicts;       /* --list-verdicts: the verdict table */
 	pt_sev fail_on;
 	int fail_never;          /* --fail-on none */
 	int quiet;

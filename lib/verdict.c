@@ -263,133 +263,180 @@ static int auth_only(const pt_call *k, pt_verdict *v)
 	return 0;
 }
 
-void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
+/* ---- the causes, one function each, in the order a tunnel comes up (the table below) ---- */
+
+/* What every cause reads: the call, its connection, its PPP session, and whether the capture holds its LCP. */
+typedef struct vq {
+	const pt_tunnel *t;
+	const pt_call *k;
+	const pt_conn *c;
+	const struct pt_call_ext *x;
+	const pt_ctrl_call *fc;
+	const pt_pppobs *o;
+	int assumed;     /* LCP was negotiated before the capture: no LCP, encryption or NCP causes */
+} vq;
+
+#define VQ_LOCALS                                                                                              \
+	const pt_tunnel *t = q->t;                                                                             \
+	const pt_call *k = q->k;                                                                               \
+	const pt_conn *c = q->c;                                                                               \
+	const struct pt_call_ext *x = q->x;                                                                    \
+	const pt_ctrl_call *fc = q->fc;                                                                        \
+	const pt_pppobs *o = q->o;                                                                             \
+	char buf[160], wb[64], wb2[64];                                                                        \
+	(void)t, (void)k, (void)c, (void)x, (void)fc, (void)o, (void)buf, (void)wb, (void)wb2
+
+/* 2. GRE causes apply to a call that came up, or that the control channel does not know */
+#define GRE_LOCALS                                                                                             \
+	int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;                      \
+	int ended = pt_call_ended(t, k);                                                                       \
+	int64_t after = pt_tunnel_t_last(t) - k->t_up;                                                         \
+	(void)pns, (void)pac, (void)ended, (void)after;                                                        \
+	if (!(k->up || !c || k->fsm_call < 0))                                                                 \
+		return 0
+
+static int cause_call_refused(const vq *q, pt_verdict *v)
 {
-	const pt_conn *c = k->conn ? conn_of(t, k->conn) : NULL;
-	const struct pt_call_ext *x = k->ext;
-	const pt_ctrl_call *fc = c && k->fsm_call >= 0 ? pt_ctrl_conn_call(&c->fsm, k->fsm_call) : NULL;
-	const pt_pppobs *o = &x->ppp;
-	char buf[160], wb[64], wb2[64];
-	int assumed;
-
-	memset(v, 0, sizeof *v);
-	v->conn = k->conn;
-	v->call = k->idx;
-	teardown(t, k, c, v);
-
-	/* 1. the call itself, on the control connection */
-	if (c && !k->up && !k->up_inferred) { /* a call set up before the capture has no request to judge */
-		/* a refusal is a reply; a call the PNS cleared (or that closed with the connection) was never answered */
-		if (fc && fc->state == PT_CALL_CLOSED && k->clear_dir < 0 && fc->result &&
-		    !pt_rule_seen(k->rules_seen, PT_R_FSM_CALL_UNKNOWN)) {
-			evidence(v, k->req_pkt);
-			evidence(v, k->down_pkt);
-			vset(v, PT_V_CALL_REFUSED,
-			     fc->result == 4 || fc->result == 3 ? "the server has no free line or address for this call: check its connection limit and address pool (pptpd: remoteip range)"
-			     : fc->result == 7 ? "the server does not accept calls from this client: check its access rules and connection limit"
-					       : "see the server's log for why it refused the call",
-			     "the %s refused the call: %s %s", sideshort(fc->incoming ? PT_DIR_PNS : PT_DIR_PAC),
-			     fc->incoming ? "Incoming-Call-Reply" : "Outgoing-Call-Reply",
-			     pt_verdict_ctrl_result(fc->incoming ? PT_CTRL_ICRP : PT_CTRL_OCRP, fc->result, fc->error, buf,
-						    sizeof buf));
-			return;
-		}
-		if (k->gre[0].packets == 0 && k->gre[1].packets == 0) {
-			evidence(v, k->req_pkt);
-			evidence(v, k->clear_pkt);
-			vset(v, over(c) || k->clear_dir >= 0 ? PT_V_CALL_NO_REPLY : PT_V_INCOMPLETE,
-			     "the server never answered the call request: check the server's log and that it is not overloaded",
-			     "the call request (packet %llu) got no reply%s", (unsigned long long)k->req_pkt,
-			     k->clear_dir >= 0 ? "; the caller gave up with a Call-Clear-Request"
-			     : over(c)        ? " before the control connection ended"
-					      : " in the capture");
-			return;
-		}
+	VQ_LOCALS;
+	if (!(c && !k->up && !k->up_inferred))
+		return 0;
+	/* a refusal is a reply; a call the PNS cleared (or that closed with the connection) was never answered */
+	if (fc && fc->state == PT_CALL_CLOSED && k->clear_dir < 0 && fc->result &&
+	    !pt_rule_seen(k->rules_seen, PT_R_FSM_CALL_UNKNOWN)) {
+		evidence(v, k->req_pkt);
+		evidence(v, k->down_pkt);
+		vset(v, PT_V_CALL_REFUSED,
+		     fc->result == 4 || fc->result == 3 ? "the server has no free line or address for this call: check its connection limit and address pool (pptpd: remoteip range)"
+		     : fc->result == 7 ? "the server does not accept calls from this client: check its access rules and connection limit"
+				       : "see the server's log for why it refused the call",
+		     "the %s refused the call: %s %s", sideshort(fc->incoming ? PT_DIR_PNS : PT_DIR_PAC),
+		     fc->incoming ? "Incoming-Call-Reply" : "Outgoing-Call-Reply",
+		     pt_verdict_ctrl_result(fc->incoming ? PT_CTRL_ICRP : PT_CTRL_OCRP, fc->result, fc->error, buf,
+					    sizeof buf));
+		return 1;
 	}
+	return 0;
+}
 
-	/* 2. GRE: the classic failure is a firewall or NAT that passes TCP 1723 and drops protocol 47.  Blocked
-	 * needs evidence on the wire: what was not captured is not a fault. */
-	if (k->up || !c || k->fsm_call < 0) {
-		int pns = k->gre[PT_DIR_PNS].packets != 0, pac = k->gre[PT_DIR_PAC].packets != 0;
-		int ended = pt_call_ended(t, k);
-		int64_t after = pt_tunnel_t_last(t) - k->t_up;
-		if (!pns && !pac && k->up && !ended && after < 3000000) {
-			/* RFC 1661 4.6: not one Restart timer (3 s) has run out since the call came up */
-			evidence(v, k->up_pkt);
+static int cause_call_no_reply(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
+	if (!(c && !k->up && !k->up_inferred))
+		return 0;
+	if (k->gre[0].packets == 0 && k->gre[1].packets == 0) {
+		evidence(v, k->req_pkt);
+		evidence(v, k->clear_pkt);
+		vset(v, over(c) || k->clear_dir >= 0 ? PT_V_CALL_NO_REPLY : PT_V_INCOMPLETE,
+		     "the server never answered the call request: check the server's log and that it is not overloaded",
+		     "the call request (packet %llu) got no reply%s", (unsigned long long)k->req_pkt,
+		     k->clear_dir >= 0 ? "; the caller gave up with a Call-Clear-Request"
+		     : over(c)        ? " before the control connection ended"
+				      : " in the capture");
+		return 1;
+	}
+	return 0;
+}
+
+static int cause_gre_early(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
+	GRE_LOCALS;
+	if (!pns && !pac && k->up && !ended && after < 3000000) {
+		/* RFC 1661 4.6: not one Restart timer (3 s) has run out since the call came up */
+		evidence(v, k->up_pkt);
+		vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
+		     "incomplete: the capture ends %lld.%01lld s after the call came up (packet %llu), before any GRE",
+		     (long long)(after / 1000000), (long long)(after / 100000 % 10), (unsigned long long)k->up_pkt);
+		return 1;
+	}
+	return 0;
+}
+
+static int cause_control_only(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
+	GRE_LOCALS;
+	if (!pns && !pac && !pt_tunnel_gre_packets(t)) {
+		evidence(v, k->up_pkt);
+		rule(v, k->rules_seen, PT_R_GRE_NOT_CAPTURED);
+		if (fc && fc->has_accm)
+			snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
+				 fc->send_accm, fc->recv_accm);
+		else if (!fc && k->has_sli)
+			snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
+				 k->sli_send_accm, k->sli_recv_accm);
+		else
+			buf[0] = 0;
+		if (k->clear_dir >= 0 && k->up) {
+			size_t bl = strlen(buf);
+			int64_t held = k->t_clear - k->t_up;
+			snprintf(buf + bl, sizeof buf - bl, "; the %s cleared the call %lld.%01lld s after it came up",
+				 sideshort(k->clear_dir), (long long)(held / 1000000), (long long)(held / 100000 % 10));
+		}
+		vset(v, PT_V_CONTROL_ONLY,
+		     "capture GRE as well (IP protocol 47, not a port: filter \"tcp port 1723 or ip proto 47\"); if the filter did include it, GRE does not pass the capture point in either direction",
+		     "control channel only: the call %s but the capture holds no GRE at all, so nothing can be said of PPP%s",
+		     k->up ? (snprintf(wb, sizeof wb, "came up (packet %llu)", (unsigned long long)k->up_pkt), wb)
+			   : "was set up before the capture started",
+		     buf);
+		return 1;
+	}
+	return 0;
+}
+
+static int cause_gre_none(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
+	GRE_LOCALS;
+	if (!pns && !pac) {
+		evidence(v, k->up_pkt);
+		rule(v, k->rules_seen, PT_R_GRE_NONE);
+		vset(v, PT_V_GRE_NONE,
+		     "allow IP protocol 47 (GRE, not a TCP or UDP port) both ways on every firewall between the two; on a NAT router enable PPTP passthrough (Linux: nf_conntrack_pptp)",
+		     "the call came up (packet %llu) but none of its GRE was seen in either direction, while the capture holds other GRE: this call's GRE does not reach the capture point",
+		     (unsigned long long)k->up_pkt);
+		return 1;
+	}
+	return 0;
+}
+
+static int cause_gre_one_way(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
+	GRE_LOCALS;
+	if (!pns || !pac) {
+		int silent = pns ? PT_DIR_PAC : PT_DIR_PNS;
+		unsigned nreq = x->ppp.cp[PT_CPK_LCP].side[!silent].n_conf_req;
+		pt_addr_fmt(silent == PT_DIR_PNS ? &k->pns : &k->pac, 0, wb, sizeof wb);
+		pt_addr_fmt(silent == PT_DIR_PNS ? &k->pac : &k->pns, 0, wb2, sizeof wb2);
+		evidence(v, k->up_pkt);
+		evidence(v, k->d[!silent].first_pkt);
+		rule(v, k->rules_seen, PT_R_GRE_NEVER_SENT);
+		if (pt_call_lcp_unanswered(k, !silent)) {
+			vset(v, PT_V_GRE_ONE_WAY,
+			     "allow IP protocol 47 (GRE) in both directions on the firewalls between client and server; behind NAT enable PPTP passthrough / the PPTP conntrack helper",
+			     "GRE went only one way: %llu packets from the %s %s, none from the %s %s. Both ends send LCP Configure-Requests unprompted, so GRE from %s is blocked between it and the capture point (its pppd logs \"LCP: timeout sending Config-Requests\")",
+			     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb);
+		} else if (ended) {
+			vset(v, PT_V_GRE_ONE_WAY,
+			     "capture the whole call attempt; if the silent side really sent nothing, look at its log (pppd not started, or its GRE blocked)",
+			     "GRE went only one way: %llu packets from the %s %s (%u LCP Configure-Request%s), none from the %s %s before the call ended: too few LCP retries to tell whether its GRE is blocked",
+			     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, nreq, nreq == 1 ? "" : "s", side(silent), wb);
+		} else {
 			vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
-			     "incomplete: the capture ends %lld.%01lld s after the call came up (packet %llu), before any GRE",
-			     (long long)(after / 1000000), (long long)(after / 100000 % 10), (unsigned long long)k->up_pkt);
-			return;
+			     "incomplete: the capture ends %lld.%01lld s after the call came up, with GRE only from the %s so far (%u LCP Configure-Request%s): too early to tell whether the %s's GRE is blocked",
+			     (long long)(after / 1000000), (long long)(after / 100000 % 10), sideshort(!silent), nreq, nreq == 1 ? "" : "s",
+			     sideshort(silent));
 		}
-		if (!pns && !pac && !pt_tunnel_gre_packets(t)) {
-			evidence(v, k->up_pkt);
-			rule(v, k->rules_seen, PT_R_GRE_NOT_CAPTURED);
-			if (fc && fc->has_accm)
-				snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
-					 fc->send_accm, fc->recv_accm);
-			else if (!fc && k->has_sli)
-				snprintf(buf, sizeof buf, "; a Set-Link-Info (send ACCM 0x%08x, receive ACCM 0x%08x) shows that PPP did run",
-					 k->sli_send_accm, k->sli_recv_accm);
-			else
-				buf[0] = 0;
-			if (k->clear_dir >= 0 && k->up) {
-				size_t bl = strlen(buf);
-				int64_t held = k->t_clear - k->t_up;
-				snprintf(buf + bl, sizeof buf - bl, "; the %s cleared the call %lld.%01lld s after it came up",
-					 sideshort(k->clear_dir), (long long)(held / 1000000), (long long)(held / 100000 % 10));
-			}
-			vset(v, PT_V_CONTROL_ONLY,
-			     "capture GRE as well (IP protocol 47, not a port: filter \"tcp port 1723 or ip proto 47\"); if the filter did include it, GRE does not pass the capture point in either direction",
-			     "control channel only: the call %s but the capture holds no GRE at all, so nothing can be said of PPP%s",
-			     k->up ? (snprintf(wb, sizeof wb, "came up (packet %llu)", (unsigned long long)k->up_pkt), wb)
-				   : "was set up before the capture started",
-			     buf);
-			return;
-		}
-		if (!pns && !pac) {
-			evidence(v, k->up_pkt);
-			rule(v, k->rules_seen, PT_R_GRE_NONE);
-			vset(v, PT_V_GRE_NONE,
-			     "allow IP protocol 47 (GRE, not a TCP or UDP port) both ways on every firewall between the two; on a NAT router enable PPTP passthrough (Linux: nf_conntrack_pptp)",
-			     "the call came up (packet %llu) but none of its GRE was seen in either direction, while the capture holds other GRE: this call's GRE does not reach the capture point",
-			     (unsigned long long)k->up_pkt);
-			return;
-		}
-		if (!pns || !pac) {
-			int silent = pns ? PT_DIR_PAC : PT_DIR_PNS;
-			unsigned nreq = x->ppp.cp[PT_CPK_LCP].side[!silent].n_conf_req;
-			pt_addr_fmt(silent == PT_DIR_PNS ? &k->pns : &k->pac, 0, wb, sizeof wb);
-			pt_addr_fmt(silent == PT_DIR_PNS ? &k->pac : &k->pns, 0, wb2, sizeof wb2);
-			evidence(v, k->up_pkt);
-			evidence(v, k->d[!silent].first_pkt);
-			rule(v, k->rules_seen, PT_R_GRE_NEVER_SENT);
-			if (pt_call_lcp_unanswered(k, !silent)) {
-				vset(v, PT_V_GRE_ONE_WAY,
-				     "allow IP protocol 47 (GRE) in both directions on the firewalls between client and server; behind NAT enable PPTP passthrough / the PPTP conntrack helper",
-				     "GRE went only one way: %llu packets from the %s %s, none from the %s %s. Both ends send LCP Configure-Requests unprompted, so GRE from %s is blocked between it and the capture point (its pppd logs \"LCP: timeout sending Config-Requests\")",
-				     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, side(silent), wb, wb);
-			} else if (ended) {
-				vset(v, PT_V_GRE_ONE_WAY,
-				     "capture the whole call attempt; if the silent side really sent nothing, look at its log (pppd not started, or its GRE blocked)",
-				     "GRE went only one way: %llu packets from the %s %s (%u LCP Configure-Request%s), none from the %s %s before the call ended: too few LCP retries to tell whether its GRE is blocked",
-				     (unsigned long long)k->gre[!silent].packets, sideshort(!silent), wb2, nreq, nreq == 1 ? "" : "s", side(silent), wb);
-			} else {
-				vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
-				     "incomplete: the capture ends %lld.%01lld s after the call came up, with GRE only from the %s so far (%u LCP Configure-Request%s): too early to tell whether the %s's GRE is blocked",
-				     (long long)(after / 1000000), (long long)(after / 100000 % 10), sideshort(!silent), nreq, nreq == 1 ? "" : "s",
-				     sideshort(silent));
-			}
-			return;
-		}
+		return 1;
 	}
+	return 0;
+}
 
-	/* a capture that starts after LCP: no LCP to judge; authentication if it is in the capture, then the data */
-	assumed = pt_pppobs_lcp_assumed(o) ||
-		  (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
-		   k->d[0].data_frames + k->d[1].data_frames > 0);
-
-	/* 3. LCP */
-	if (!assumed && !o->cp[PT_CPK_LCP].ever_opened) {
+static int cause_lcp(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
+	if (!o->cp[PT_CPK_LCP].ever_opened) {
 		const pt_pppobs_side *sp = &o->cp[PT_CPK_LCP].side[PT_DIR_PNS], *sa = &o->cp[PT_CPK_LCP].side[PT_DIR_PAC];
 		evidence(v, k->d[0].first_pkt);
 		evidence(v, k->d[1].first_pkt);
@@ -400,7 +447,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
 			     "the capture ends while LCP is still negotiating (%u and %u Configure-Requests)", sp->n_conf_req,
 			     sa->n_conf_req);
-			return;
+			return 1;
 		}
 		/* the option Nak'd most, by either side */
 		{
@@ -419,7 +466,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 				     "the two ends insist on incompatible values of this option: align it on both peers (pppd: mru, auth options; Windows: the VPN's authentication settings)",
 				     "LCP never converged: the %s's %s was Nak'd %d times (the PNS sent %u Configure-Requests, the PAC %u)",
 				     side(bd), pt_cp_opt_name(PT_CPK_LCP, (uint8_t)best), bn, sp->n_conf_req, sa->n_conf_req);
-				return;
+				return 1;
 			}
 		}
 		vset(v, PT_V_LCP_FAILED,
@@ -429,10 +476,14 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		     "LCP never converged: the PNS sent %u Configure-Requests (%u acknowledged, %u Nak'd, %u rejected), the PAC %u (%u, %u, %u)%s",
 		     sp->n_conf_req, sp->n_ack, sp->n_nak, sp->n_rej, sa->n_conf_req, sa->n_ack, sa->n_nak, sa->n_rej,
 		     pt_rule_seen(k->rules_seen, PT_R_PPP_CP_NAK_LOOP) ? "; an option was Nak'd over and over" : "");
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* 4. authentication */
+static int cause_auth(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	for (int a = 0; a < 2; a++) {
 		const pt_pppobs_auth *au = &x->auth[a];
 		const char *why;
@@ -462,7 +513,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 							     : "check the user name and password (give --password to tell which side is wrong)",
 				     "authentication failed: the %s rejected %s user \"%s\"%s%s", side(a), auth_name(au), x->user[a],
 				     why ? ": " : "", why ? why : "");
-			return;
+			return 1;
 		}
 		if (x->success_forged[a]) {
 			evidence(v, x->auth_pkt[a]);
@@ -470,7 +521,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			vset(v, PT_V_AUTH_FORGED, "do not trust this server: it is not the one holding the account, or it is an impostor",
 			     "the MS-CHAPv2 Success from the %s does not prove that it knows the password of \"%s\": a forged or foreign server",
 			     side(a), x->user[a]);
-			return;
+			return 1;
 		}
 		if (au->state == PT_PPPOBS_AUTH_PENDING && x->auth_pkt[a] && (k->down || x->term_dir >= 0 || over(c))) {
 			evidence(v, x->auth_pkt[a]);
@@ -478,16 +529,20 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			vset(v, PT_V_AUTH_FAILED, "check that both ends agree on the authentication protocol and that the server can reach its user database",
 			     "authentication by %s never finished: the link went down before the %s answered", auth_name(au),
 			     side(a));
-			return;
+			return 1;
 		}
 	}
-	if (assumed) {
-		if (!k->d[0].data_frames && !k->d[1].data_frames && auth_only(k, v))
-			return;
-		goto data;
-	}
+	return 0;
+}
 
-	/* 5. encryption */
+static int cause_auth_only(const vq *q, pt_verdict *v)
+{
+	return !q->k->d[0].data_frames && !q->k->d[1].data_frames && auth_only(q->k, v);
+}
+
+static int cause_mppe(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (!x->ccp_open && (x->mppe_wanted[0] || x->mppe_wanted[1] || x->mppe_refused_by >= 0)) {
 		int asker = x->mppe_refused_by >= 0 ? !x->mppe_refused_by : (x->mppe_wanted[PT_DIR_PNS] ? PT_DIR_PNS : PT_DIR_PAC);
 		evidence(v, x->mppe_refused_pkt);
@@ -502,7 +557,7 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 															      : "CCP Configure-Reject",
 			     (unsigned long long)x->mppe_refused_pkt, x->term_reason[0] ? "; the link ended with \"" : "",
 			     x->term_reason, x->term_reason[0] ? "\"" : "");
-			return;
+			return 1;
 		}
 		if (k->down || x->term_dir >= 0 || over(c)) {
 			vset(v, PT_V_CCP_FAILED,
@@ -511,30 +566,42 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 			     side(PT_DIR_PNS), mppe_words(x->mppe_wanted[PT_DIR_PNS], wb, sizeof wb), side(PT_DIR_PAC),
 			     mppe_words(x->mppe_wanted[PT_DIR_PAC], wb2, sizeof wb2), x->term_reason[0] ? " (\"" : "",
 			     x->term_reason, x->term_reason[0] ? "\")" : "");
-			return;
+			return 1;
 		}
 	}
+	return 0;
+}
 
-	/* an end that names encryption, before CCP ever opened */
+static int cause_mppe_ended(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (!x->ccp_open && x->term_dir >= 0 && (strstr(x->term_reason, "MPPE") || strstr(x->term_reason, "ncrypt"))) {
 		evidence(v, x->term_pkt);
 		vset(v, PT_V_CCP_FAILED,
 		     "the encryption settings cannot be met: MPPE needs MS-CHAP, and 40/56-bit keys with MS-CHAPv1 need LAN Manager hashes that pppd refuses; use MS-CHAPv2 or 128-bit MPPE on both ends",
 		     "encryption could not start: the %s ended the link with \"%s\" before CCP was negotiated", side(x->term_dir),
 		     x->term_reason);
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* the capture stops before the link carried anything */
+static int cause_before_ipcp(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened && !k->down && !over(c) && x->term_dir < 0 &&
 	    k->clear_dir < 0) {
 		vset(v, PT_V_INCOMPLETE, "capture longer to see the outcome",
 		     "the capture ends before a network protocol (IPCP) came up: LCP %s, no verdict yet",
 		     o->cp[PT_CPK_LCP].ever_opened ? "opened" : "still negotiating");
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* the link was ended right after authentication, before any network protocol was tried */
+static int cause_auth_ended(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened && x->term_dir >= 0 &&
 	    o->cp[PT_CPK_IPCP].side[0].n_conf_req + o->cp[PT_CPK_IPCP].side[1].n_conf_req +
 		    o->cp[PT_CPK_IPV6CP].side[0].n_conf_req + o->cp[PT_CPK_IPV6CP].side[1].n_conf_req == 0 &&
@@ -545,10 +612,14 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		     "the client did not accept the server's proof of the password: check that it talks to the right server (give --password to check the MS-CHAPv2 S=)",
 		     "authentication failed: the %s ended the link right after authentication with \"%s\" (packet %llu), before any network protocol",
 		     side(x->term_dir), x->term_reason, (unsigned long long)x->term_pkt);
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* 6. IPCP */
+static int cause_ipcp(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (!o->cp[PT_CPK_IPCP].ever_opened && !o->cp[PT_CPK_IPV6CP].ever_opened &&
 	    (k->down || x->term_dir >= 0 || over(c)) && frames(k, 0) + frames(k, 1) > 0) {
 		evidence(v, x->ipcp_termreq_pkt);
@@ -558,11 +629,14 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
 		     "no network protocol came up: IPCP never opened (the PNS Nak'd %llu and rejected %llu of the PAC's requests, the PAC Nak'd %llu and rejected %llu)",
 		     (unsigned long long)x->ipcp_naks[PT_DIR_PNS], (unsigned long long)x->ipcp_rejs[PT_DIR_PNS],
 		     (unsigned long long)x->ipcp_naks[PT_DIR_PAC], (unsigned long long)x->ipcp_rejs[PT_DIR_PAC]);
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-data:
-	/* 7. decryption */
+static int cause_decrypt(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	for (int d = 0; d < 2; d++) {
 		/* a frame of garbage passes the protocol check one time in two (a 1-octet odd protocol): count IP */
 		if (x->keys == 1 && k->d[d].decrypt_failed && x->inner[d].ipv4 + x->inner[d].ipv6 == 0) {
@@ -572,11 +646,15 @@ data:
 			     "if the password is right, the two ends disagree on the keys: check MPPE key length and stateful/stateless mode on both",
 			     "none of the %llu encrypted frames from the %s decrypt to valid PPP with keys from the verified password (key mismatch, or stateful/stateless confusion; peers log \"Unsupported protocol\")",
 			     (unsigned long long)x->enc_frames[d], side(d));
-			return;
+			return 1;
 		}
 	}
+	return 0;
+}
 
-	/* 8. the link died */
+static int cause_lcp_echo(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	for (int d = 0; d < 2; d++) {
 		if (x->t_first_unanswered[d] && x->lcp_echo_req[d] >= 2 && x->t_last_rx[!d] < x->t_first_unanswered[d] &&
 		    (x->term_dir == d || k->down || over(c))) {
@@ -587,17 +665,27 @@ data:
 			     "the peer or the path went away: check the peer's host, and for NAT/firewall state timeouts on GRE",
 			     "the link died: the %s stopped answering LCP Echo-Requests; the %s kept asking for %lld s and then gave up",
 			     side(!d), sideshort(d), (long long)secs);
-			return;
+			return 1;
 		}
 	}
+	return 0;
+}
+
+static int cause_ctrl_echo(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (c && pt_rule_seen(c->rules_seen, PT_R_FSM_ECHO_UNANSWERED) && over(c)) {
 		rule(v, c->rules_seen, PT_R_FSM_ECHO_UNANSWERED);
 		vset(v, PT_V_ECHO_TIMEOUT, "the peer or the path went away: check the peer's host and the firewalls' TCP state",
 		     "the control connection died: a PPTP Echo-Request went unanswered for 60 s");
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* the path died silently: one side went quiet, then the other gave up without LCP Terminate */
+static int cause_path_died(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (x->term_dir < 0 && (k->clear_dir >= 0 || over(c))) {
 		int64_t t_end = k->clear_dir >= 0 ? k->t_clear : c->t_end;
 		uint64_t p_end = k->clear_dir >= 0 ? k->clear_pkt : c->end_pkt;
@@ -611,11 +699,16 @@ data:
 				     "the link died: nothing from the %s reached the capture point for %lld.%01lld s, then the call was %s without an LCP Terminate (the keepalive LCP Echo-Requests timed out)",
 				     side(d), (long long)(quiet / 1000000), (long long)(quiet / 100000 % 10),
 				     k->clear_dir >= 0 ? (k->clear_dir == PT_DIR_PNS ? "cleared by the PNS (Call-Clear-Request)" : "cleared by the PAC") : "dropped with its control connection");
-				return;
+				return 1;
 			}
 		}
 	}
-	/* it worked, then one side vanished: no LCP Terminate, no Call-Clear-Request, only TCP going away */
+	return 0;
+}
+
+static int cause_hangup(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (x->term_dir < 0 && k->clear_dir < 0 && !k->down && c && c->ended &&
 	    (c->end_how == PT_END_FIN || c->end_how == PT_END_RST)) {
 		int who = c->end_dir == 0 ? (c->pns_is_cli ? PT_DIR_PNS : PT_DIR_PAC) : (c->pns_is_cli ? PT_DIR_PAC : PT_DIR_PNS);
@@ -623,10 +716,14 @@ data:
 		vset(v, PT_V_HANGUP, "look at the log of that side: its PPTP or pppd process died, was killed, or lost its network",
 		     "the tunnel worked, then the %s %s the control connection without any teardown (no LCP Terminate, no Call-Clear-Request): its process died or was killed",
 		     side(who), c->end_how == PT_END_FIN ? "closed" : "reset");
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* 9. sizes */
+static int cause_mtu(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	if (x->oversize[0] || x->oversize[1]) {
 		int d = x->oversize[0] ? 0 : 1;
 		evidence(v, x->oversize_pkt[d]);
@@ -635,10 +732,14 @@ data:
 		     "lower the MTU of the tunnel interface (pppd: mtu 1400 or less) or raise the peer's MRU so that they match",
 		     "the %s sent %llu frames larger than the MRU the other side negotiated: large packets will vanish", side(d),
 		     (unsigned long long)x->oversize[d]);
-		return;
+		return 1;
 	}
+	return 0;
+}
 
-	/* 10. it worked */
+static int cause_ok(const vq *q, pt_verdict *v)
+{
+	VQ_LOCALS;
 	{
 		uint64_t up0 = user_data(k, 0), up1 = user_data(k, 1);
 		size_t used = 0;
@@ -687,6 +788,72 @@ data:
 			     "tunnel up (%s) but user data went %s", what,
 			     !up0 && !up1 ? "neither way" : up0 ? "only from the PNS" : "only from the PAC");
 		loss_words(k, v);
+	}
+	return 1;
+}
+
+enum { VQ_ANY = 0, VQ_NOT_ASSUMED = 1, VQ_ONLY_ASSUMED = 2 };
+
+/*
+ * The verdict table: the first row whose cause applies writes the verdict.  Each row is the cause, the evidence
+ * it needs (what its function checks), and the function that writes its sentence; `when` leaves out the rows
+ * that only follow from seeing the negotiation when the capture starts after it.  A new or a refined cause is
+ * a row here, and a crafted capture with its test (tests/verdicts/LIST, tests/analyzer/truth.sh).
+ */
+static const struct verdict_row {
+	const char *cause;
+	const char *needs;
+	int (*decide)(const vq *q, pt_verdict *v);
+	int when;
+} verdict_rows[] = {
+	{ "call-refused", "an Outgoing/Incoming-Call-Reply with a Result Code other than 1 (RFC 2637 2.8, 2.10)", cause_call_refused, VQ_ANY },
+	{ "call-no-reply, incomplete", "a call request without reply and no GRE for it", cause_call_no_reply, VQ_ANY },
+	{ "incomplete", "no GRE yet, the capture ends within one LCP Restart timer (3 s) of the call coming up", cause_gre_early, VQ_ANY },
+	{ "control-only", "the call came up, no GRE at all in the capture", cause_control_only, VQ_ANY },
+	{ "gre-blocked", "none of the call's GRE, while the capture holds other GRE", cause_gre_none, VQ_ANY },
+	{ "gre-one-way, incomplete", "GRE from one side: blocked with 3 LCP Configure-Requests unanswered (PT_LCP_RETRIES_EVIDENCE); otherwise ended or incomplete", cause_gre_one_way, VQ_ANY },
+	{ "lcp-failed, incomplete", "LCP never opened (or incomplete while it still negotiates)", cause_lcp, VQ_NOT_ASSUMED },
+	{ "auth-failed, auth-forged", "an authentication Failure, a forged MS-CHAPv2 Success, or no answer before the link went down", cause_auth, VQ_ANY },
+	{ "incomplete", "the capture holds only the authentication", cause_auth_only, VQ_ONLY_ASSUMED },
+	{ "encryption-refused, encryption-failed", "MPPE asked for and rejected, or CCP never opened before the end", cause_mppe, VQ_NOT_ASSUMED },
+	{ "encryption-failed", "the link ended naming encryption before CCP", cause_mppe_ended, VQ_NOT_ASSUMED },
+	{ "incomplete", "the capture ends before a network protocol came up", cause_before_ipcp, VQ_NOT_ASSUMED },
+	{ "auth-failed", "the link ended right after authentication naming it, before any NCP", cause_auth_ended, VQ_NOT_ASSUMED },
+	{ "ipcp-failed", "IPCP (and IPV6CP) never opened before the end", cause_ipcp, VQ_NOT_ASSUMED },
+	{ "decrypt-failed", "keys from a verified password, and no encrypted frame of a side decrypts to IP", cause_decrypt, VQ_ANY },
+	{ "echo-timeout", "LCP Echo-Requests of one side unanswered until it gave up", cause_lcp_echo, VQ_ANY },
+	{ "echo-timeout", "a PPTP Echo-Request unanswered for 60 s, then the connection ended", cause_ctrl_echo, VQ_ANY },
+	{ "echo-timeout", "one side silent for 3 s or more before the call was cleared without LCP Terminate", cause_path_died, VQ_ANY },
+	{ "hangup", "TCP closed or reset with no LCP Terminate and no Call-Clear-Request", cause_hangup, VQ_ANY },
+	{ "mtu", "frames above the receiver's MRU", cause_mtu, VQ_ANY },
+	{ "ok, ok-no-data", "none of the above: up, with or without data (and the losses GRE shows)", cause_ok, VQ_ANY },
+};
+
+void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v)
+{
+	vq q;
+	const pt_pppobs *o = &k->ext->ppp;
+
+	memset(v, 0, sizeof *v);
+	v->conn = k->conn;
+	v->call = k->idx;
+	q.t = t;
+	q.k = k;
+	q.c = k->conn ? conn_of(t, k->conn) : NULL;
+	q.x = k->ext;
+	q.fc = q.c && k->fsm_call >= 0 ? pt_ctrl_conn_call(&q.c->fsm, k->fsm_call) : NULL;
+	q.o = o;
+	/* a capture that starts after LCP: no LCP to judge; authentication if it is in the capture, then the data */
+	q.assumed = pt_pppobs_lcp_assumed(o) ||
+		    (!o->cp[PT_CPK_LCP].side[0].n_conf_req && !o->cp[PT_CPK_LCP].side[1].n_conf_req &&
+		     k->d[0].data_frames + k->d[1].data_frames > 0);
+	teardown(t, k, q.c, v);
+	for (size_t i = 0; i < sizeof verdict_rows / sizeof verdict_rows[0]; i++) {
+		const struct verdict_row *r = &verdict_rows[i];
+		if ((r->when == VQ_NOT_ASSUMED && q.assumed) || (r->when == VQ_ONLY_ASSUMED && !q.assumed))
+			continue;
+		if (r->decide(&q, v))
+			return;
 	}
 }
 
@@ -751,4 +918,18 @@ int pt_verdict_conn(const pt_tunnel *t, const pt_conn *c, pt_verdict *v)
 		return 1;
 	}
 	return 1;
+}
+
+size_t pt_verdict_nrows(void)
+{
+	return sizeof verdict_rows / sizeof verdict_rows[0];
+}
+
+const char *pt_verdict_row(size_t i, const char **needs)
+{
+	if (i >= pt_verdict_nrows())
+		return NULL;
+	if (needs)
+		*needs = verdict_rows[i].needs;
+	return verdict_rows[i].cause;
 }

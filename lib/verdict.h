@@ -60,6 +60,11 @@ void pt_verdict_call(const pt_tunnel *t, const pt_call *k, pt_verdict *v);
 /* The verdict for a connection that has no call (returns 0 and leaves v alone if it has calls). */
 int pt_verdict_conn(const pt_tunnel *t, const pt_conn *c, pt_verdict *v);
 
+/* The call verdict table, row by row in the order it is tried: the verdict code the row writes (its short name)
+ * and, in *needs, the evidence it needs.  NULL past the end. */
+size_t pt_verdict_nrows(void);
+const char *pt_verdict_row(size_t i, const char **needs);
+
 /* Plain words for codes users meet. */
 const char *pt_verdict_mschap_error(uint32_t e);      /* 646..709 */
 const char *pt_verdict_ctrl_result(uint16_t type, uint8_t result, uint8_t error, char *buf, size_t cap);

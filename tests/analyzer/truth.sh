@@ -382,5 +382,14 @@ verdict ok
 run link-qinq
 verdict ok
 
+# ---- point 10: the verdict is a table; every code it can write has a test ----
+cur=list-verdicts
+"$A" --list-verdicts >"$tmp/rows" 2>&1
+if [ "$(wc -l <"$tmp/rows")" -ge 15 ]; then ok; else ko "--list-verdicts printed $(wc -l <"$tmp/rows") rows"; fi
+for c in $(cut -c1-40 "$tmp/rows" | tr ',' ' '); do
+	if awk -v c="$c" '$2 == c { f = 1 } END { exit !f }' tests/verdicts/LIST ||
+		grep -q "^verdict $c\$\|\"$c\"" tests/analyzer/truth.sh; then ok; else ko "verdict code $c has no test (tests/verdicts/LIST, truth.sh)"; fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
