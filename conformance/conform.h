@@ -170,6 +170,10 @@ struct cf_ep {
 	cf_find find[CF_MAXFIND];
 	unsigned nfind, find_dropped;
 	char err[256];            /* last transport error */
+	/* for an outside event loop (load.c): one GRE socket for many endpoints, smaller queues, no checker */
+	int gfd_shared;           /* gfd belongs to the caller: sendto the peer, never closed here */
+	int nocheck;              /* no lib/tunnel checker (set before the connection comes up) */
+	unsigned cq_cap, pq_cap;  /* queue sizes (CF_QCTRL, CF_QPPP) */
 };
 
 int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner);
@@ -205,6 +209,18 @@ void cf_ep_ppp_start(cf_ep *e);
 int cf_ep_ping(cf_ep *e, size_t size);
 /* Wait for input until deadline (absolute us); runs timers.  Returns 1 if anything arrived, 0 at deadline, -1 closed. */
 int cf_ep_poll(cf_ep *e, int64_t deadline);
+
+/* An outside event loop (load.c) drives many endpoints: it owns the sockets and calls these. */
+/* Take a connected (PNS) or accepted (PAC) control connection; gfd is a raw GRE socket shared by all. */
+int cf_ep_attach(cf_ep *e, int tfd, int gfd);
+/* The control connection is readable. */
+void cf_ep_tcp_in(cf_ep *e);
+/* One GRE packet for this endpoint, as a raw socket of its family delivers it. */
+void cf_ep_gre_in(cf_ep *e, const uint8_t *pkt, size_t n);
+/* Run the timers and a pending acknowledgment; returns the next deadline (us), -1 none. */
+int64_t cf_ep_timers(cf_ep *e, int64_t now);
+/* Smaller queues for many endpoints (0 keeps a size). */
+int cf_ep_set_queues(cf_ep *e, unsigned cq, unsigned pq);
 
 /* The queues. */
 cf_ctrl_rx *cf_ep_ctrl_peek(cf_ep *e);

@@ -200,6 +200,10 @@ static void checker_open(cf_ep *e)
 	pt_addr l, p;
 	pt_where at = where_now(e);
 
+	if (e->nocheck) {
+		e->pktno--;
+		return;
+	}
 	e->pktno--; /* the SYN below takes this number */
 	memset(&cfg, 0, sizeof cfg);
 	if (e->cred.user[0] || e->cred.has_password) {
@@ -233,6 +237,8 @@ int cf_ep_init(cf_ep *e, int role, const cf_opts *o, cf_rng *rng, cf_pcap *pcap,
 	e->k.auto_ack = 1;
 	e->k.gre_seq = 1;
 	e->k.recv_window = 64;
+	e->cq_cap = CF_QCTRL;
+	e->pq_cap = CF_QPPP;
 	e->cq = calloc(CF_QCTRL, sizeof *e->cq);
 	e->pq = calloc(CF_QPPP, sizeof *e->pq);
 	if (!e->cq || !e->pq)
@@ -496,7 +502,8 @@ void cf_ep_disconnect(cf_ep *e, int rst)
 		e->tfd = -1;
 	}
 	if (e->gfd >= 0) {
-		close(e->gfd);
+		if (!e->gfd_shared)
+			close(e->gfd);
 		e->gfd = -1;
 	}
 	if (e->chk) {
@@ -721,9 +728,9 @@ static void ctrl_input(cf_ep *e)
 		} else if (rc != PT_OK || mlen > e->tlen - off) {
 			break;
 		}
-		if (e->cq_n >= CF_QCTRL)
+		if (e->cq_n >= e->cq_cap)
 			break; /* a flood: the rest waits in the stream (and TCP pushes back) until the scenario takes these */
-		q = &e->cq[(e->cq_head + e->cq_n) % CF_QCTRL];
+		q = &e->cq[(e->cq_head + e->cq_n) % e->cq_cap];
 		memset(q, 0, sizeof *q);
 		q->t = cf_now_us();
 		q->len = mlen;
@@ -857,7 +864,13 @@ int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t
 		e->gre_lost++;
 		return 0;
 	}
-	if (send(e->gfd, buf, pt_wlen(&w), 0) < 0) {
+	struct sockaddr_storage to = e->peer;
+	if (e->family == AF_INET)
+		((struct sockaddr_in *)(void *)&to)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)(void *)&to)->sin6_port = 0;
+	if ((e->gfd_shared ? sendto(e->gfd, buf, pt_wlen(&w), 0, (struct sockaddr *)&to, e->alen)
+			   : send(e->gfd, buf, pt_wlen(&w), 0)) < 0) {
 		snprintf(e->err, sizeof e->err, "GRE send: %s", strerror(errno));
 		return -1;
 	}
@@ -930,11 +943,11 @@ static void queue_ppp(cf_ep *e, uint16_t proto, const uint8_t *info, size_t len,
 
 	if (len > CF_MAXPKT)
 		len = CF_MAXPKT;
-	if (e->pq_n >= CF_QPPP) {
-		e->pq_head = (e->pq_head + 1) % CF_QPPP;
+	if (e->pq_n >= e->pq_cap) {
+		e->pq_head = (e->pq_head + 1) % e->pq_cap;
 		e->pq_n--;
 	}
-	q = &e->pq[(e->pq_head + e->pq_n) % CF_QPPP];
+	q = &e->pq[(e->pq_head + e->pq_n) % e->pq_cap];
 	q->t = cf_now_us();
 	q->proto = proto;
 	q->decrypted = (uint8_t)decrypted;
@@ -1245,10 +1258,8 @@ static void mppe_input(cf_ep *e, const uint8_t *info, size_t len)
 	ppp_dispatch(e, proto, out + plen, olen - plen, 1);
 }
 
-static void gre_readable(cf_ep *e)
+void cf_ep_gre_in(cf_ep *e, const uint8_t *b, size_t n)
 {
-	uint8_t b[CF_MAXPKT + 128];
-	ssize_t n = recv(e->gfd, b, sizeof b, 0);
 	pt_cursor c;
 	pt_gre_hdr h;
 	pt_ppp_frame f;
@@ -1256,13 +1267,13 @@ static void gre_readable(cf_ep *e)
 	size_t glen;
 	pt_where at;
 
-	if (n <= 0)
+	if (n == 0)
 		return;
-	glen = (size_t)n;
+	glen = n;
 	if (e->family == AF_INET) {
 		/* IPv4 raw sockets deliver the IP header too */
 		pt_ip ip;
-		c = pt_cur(b, (size_t)n);
+		c = pt_cur(b, n);
 		if (pt_ip_parse(&c, &ip, NULL, NULL) != PT_OK || ip.proto != PT_GRE_IPPROTO)
 			return;
 		gre = ip.payload;
@@ -1296,6 +1307,15 @@ static void gre_readable(cf_ep *e)
 		mppe_input(e, f.info.p, pt_left(&f.info));
 	else
 		ppp_dispatch(e, f.proto, f.info.p, pt_left(&f.info), 0);
+}
+
+static void gre_readable(cf_ep *e)
+{
+	uint8_t b[CF_MAXPKT + 128];
+	ssize_t n = recv(e->gfd, b, sizeof b, 0);
+
+	if (n > 0)
+		cf_ep_gre_in(e, b, (size_t)n);
 }
 
 static int64_t next_timer(cf_ep *e)
@@ -1399,7 +1419,7 @@ cf_ctrl_rx *cf_ep_ctrl_peek(cf_ep *e)
 void cf_ep_ctrl_pop(cf_ep *e)
 {
 	if (e->cq_n) {
-		e->cq_head = (e->cq_head + 1) % CF_QCTRL;
+		e->cq_head = (e->cq_head + 1) % e->cq_cap;
 		e->cq_n--;
 	}
 	if (e->tlen)
@@ -1408,13 +1428,75 @@ void cf_ep_ctrl_pop(cf_ep *e)
 
 cf_ppp_rx *cf_ep_ppp_at(cf_ep *e, unsigned i)
 {
-	return i < e->pq_n ? &e->pq[(e->pq_head + i) % CF_QPPP] : NULL;
+	return i < e->pq_n ? &e->pq[(e->pq_head + i) % e->pq_cap] : NULL;
 }
 
 void cf_ep_ppp_drop(cf_ep *e, unsigned upto)
 {
 	if (upto > e->pq_n)
 		upto = e->pq_n;
-	e->pq_head = (e->pq_head + upto) % CF_QPPP;
+	e->pq_head = (e->pq_head + upto) % e->pq_cap;
 	e->pq_n -= upto;
+}
+
+/* ---- many endpoints in one outside event loop (load.c) ---- */
+
+int cf_ep_attach(cf_ep *e, int tfd, int gfd)
+{
+	socklen_t sl = sizeof e->peer;
+
+	e->tfd = tfd;
+	e->gfd = gfd;
+	e->gfd_shared = 1;
+	if (getpeername(tfd, (struct sockaddr *)&e->peer, &sl) < 0) {
+		snprintf(e->err, sizeof e->err, "getpeername: %s", strerror(errno));
+		return -1;
+	}
+	e->alen = sl;
+	e->family = e->peer.ss_family;
+	sl = sizeof e->local;
+	getsockname(tfd, (struct sockaddr *)&e->local, &sl);
+	conn_up(e);
+	return 0;
+}
+
+void cf_ep_tcp_in(cf_ep *e)
+{
+	if (e->tfd >= 0 && e->tlen < sizeof e->tbuf)
+		tcp_readable(e);
+}
+
+int64_t cf_ep_timers(cf_ep *e, int64_t now)
+{
+	if (e->k.ppp_auto)
+		for (int k = 0; k < PT_CPK__N; k++)
+			pt_cpeng_tick(&e->cp[k], now);
+	if (e->ack_pending && e->k.auto_ack && e->gfd >= 0)
+		(void)cf_ep_send_gre(e, NULL, NULL, 0); /* RFC 2637 4.4: an ack-only packet */
+	return next_timer(e);
+}
+
+int cf_ep_set_queues(cf_ep *e, unsigned cq, unsigned pq)
+{
+	if (e->cq_n || e->pq_n)
+		return -1;
+	if (cq) {
+		cf_ctrl_rx *n = calloc(cq, sizeof *n);
+		if (!n)
+			return -1;
+		free(e->cq);
+		e->cq = n;
+		e->cq_cap = cq;
+		e->cq_head = 0;
+	}
+	if (pq) {
+		cf_ppp_rx *n = calloc(pq, sizeof *n);
+		if (!n)
+			return -1;
+		free(e->pq);
+		e->pq = n;
+		e->pq_cap = pq;
+		e->pq_head = 0;
+	}
+	return 0;
 }
