@@ -1,0 +1,173 @@
+#!/bin/sh
+# tests/man/run.sh: the manual pages (mandoc lint, options in step with --help, the scenario language in step with
+# its reader and docs/scenarios.md, examples that parse), make install into a staging root, bash completion.
+# Last line "N passed, N failed"; exit status non-zero on a failure.
+: "${PT_TOP:=.}"
+cd "$PT_TOP" || exit 2
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/     /'; }
+check() { # check NAME CMD...: passes when CMD exits 0; its output is shown on a failure
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi
+}
+tmp=$(mktemp -d /tmp/pptp-man.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+ANALYZE=${PT_ANALYZE:-bin/pptp-analyze}
+CONFORM=${PT_CONFORM:-bin/pptp-conform}
+PAGES="man/pptp-analyze.1 man/pptp-conform.1 man/pptp-scenario.5"
+
+# 1. mandoc lint, warnings included: no output at all
+if command -v mandoc >/dev/null 2>&1; then
+	for p in $PAGES; do
+		out=$(mandoc -T lint -W warning "$p" 2>&1)
+		if [ $? -eq 0 ] && [ -z "$out" ]; then ok "lint $p"; else bad "lint $p" "$out"; fi
+	done
+else
+	bad "mandoc installed (make deps installs it)"
+fi
+
+# 2. every long option of --help is in the page, and every option the page names is in --help
+longopts_help() { "$1" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u; }
+longopts_page() { grep -o 'Fl \\-[a-z][a-z0-9-]*' "$1" | sed 's/^Fl \\/-/' | sort -u; }
+options_agree() { # options_agree PROGRAM PAGE
+	longopts_help "$1" >"$tmp/help" || return 1
+	longopts_page "$2" >"$tmp/page"
+	[ -s "$tmp/help" ] || { echo "no options in $1 --help"; return 1; }
+	missing=$(comm -23 "$tmp/help" "$tmp/page")
+	extra=$(comm -13 "$tmp/help" "$tmp/page")
+	[ -z "$missing" ] || echo "in --help, not in $2:" $missing
+	[ -z "$extra" ] || echo "in $2, not in --help:" $extra
+	[ -z "$missing$extra" ]
+}
+check "options: $ANALYZE --help = man/pptp-analyze.1" options_agree "$ANALYZE" man/pptp-analyze.1
+check "options: $CONFORM --help = man/pptp-conform.1" options_agree "$CONFORM" man/pptp-conform.1
+page_opts_exist() { # the options pptp-scenario(5) names are pptp-conform's
+	longopts_help "$CONFORM" >"$tmp/help"
+	longopts_page man/pptp-scenario.5 >"$tmp/page"
+	extra=$(comm -13 "$tmp/help" "$tmp/page")
+	[ -z "$extra" ] || { echo "not options of pptp-conform:" $extra; return 1; }
+}
+check "options named in man/pptp-scenario.5 exist" page_opts_exist
+# short options: each "-x," of --help is in the page as "Fl x"
+shortopts_agree() { # shortopts_agree PROGRAM PAGE
+	r=0
+	for s in $("$1" --help | grep -oE '(^|[ ,])-[a-zA-Z]([ ,]|$)' | tr -d ' ,' | sort -u); do
+		c=${s#-}
+		grep -q "Fl $c\( \|$\)" "$2" || { echo "$s in --help, not in $2"; r=1; }
+	done
+	return $r
+}
+check "short options: $ANALYZE --help in man/pptp-analyze.1" shortopts_agree "$ANALYZE" man/pptp-analyze.1
+check "short options: $CONFORM --help in man/pptp-conform.1" shortopts_agree "$CONFORM" man/pptp-conform.1
+
+# 3. the scenario language: every setting and message the reader knows is in the page and in docs/scenarios.md
+settings() { sed -n '/known\[\] = {/,/NULL };/p' conformance/scenario.c | grep -o '"[a-z_.]*"' | tr -d '"' | sort -u; }
+words_in() { # words_in FILE WORD...
+	f=$1
+	shift
+	r=0
+	for w in "$@"; do
+		grep -qF -- "$w" "$f" || { echo "'$w' not in $f"; r=1; }
+	done
+	return $r
+}
+set_list=$(settings)
+if [ -n "$set_list" ]; then
+	check "every setting of conformance/scenario.c in man/pptp-scenario.5" words_in man/pptp-scenario.5 $set_list
+	check "every setting of conformance/scenario.c in docs/scenarios.md" words_in docs/scenarios.md $set_list
+else
+	bad "settings found in conformance/scenario.c (known[])"
+fi
+msgs="SCCRQ SCCRP StopCCRQ StopCCRP EchoRQ EchoRP OCRQ OCRP ICRQ ICRP ICCN CCRQ CDN WEN SLI"
+check "every control message in man/pptp-scenario.5" words_in man/pptp-scenario.5 $msgs
+steps="connect accept send expect close reset ctrl call gre ppp ping set wait timeout skip-unless no-ppp silence maybe or-close"
+check "every step in man/pptp-scenario.5" words_in man/pptp-scenario.5 $steps
+# the examples of pptp-scenario(5) are scenarios pptp-conform reads
+examples_parse() {
+	mandoc -T ascii man/pptp-scenario.5 | col -bx | awk -v d="$tmp" '
+		/^EXAMPLES/ { on = 1; next }
+		/^[A-Z]/ { on = 0 }
+		on && /^         +[^ ]/ { if (!f) f = d "/ex" ++n ".pptp"; sub(/^ +/, ""); print > f; next }
+		{ f = "" }'
+	n=0
+	for f in "$tmp"/ex*.pptp; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		"$CONFORM" --list --run "$f" >/dev/null || { cat "$f"; return 1; }
+	done
+	[ "$n" -ge 3 ] || { echo "only $n examples found"; return 1; }
+}
+if command -v mandoc >/dev/null 2>&1; then check "man/pptp-scenario.5 examples parse" examples_parse; fi
+
+# 4. make install into a staging root; the installed pptp-conform finds the installed library
+dest=$tmp/root
+install_run() {
+	make -s install DESTDIR="$dest" PREFIX=/usr/local INSTALL_PLUGIN=no >"$tmp/install.log" 2>&1 ||
+		{ cat "$tmp/install.log"; return 1; }
+}
+if [ -f mk/install.mk ]; then
+	check "make install DESTDIR=... PREFIX=/usr/local" install_run
+	files_there() {
+		r=0
+		for f in bin/pptp-analyze bin/pptp-conform share/man/man1/pptp-analyze.1 share/man/man1/pptp-conform.1 \
+			share/man/man5/pptp-scenario.5 share/pptp-suite/scenarios/session-basic.pptp \
+			share/bash-completion/completions/pptp-analyze share/bash-completion/completions/pptp-conform; do
+			[ -e "$dest/usr/local/$f" ] || { echo "missing $dest/usr/local/$f"; r=1; }
+		done
+		[ -x "$dest/usr/local/bin/pptp-conform" ] || { echo "pptp-conform not executable"; r=1; }
+		nsrc=$(ls conformance/scenarios/*.pptp | wc -l)
+		ndst=$(ls "$dest"/usr/local/share/pptp-suite/scenarios/*.pptp | wc -l)
+		[ "$nsrc" -eq "$ndst" ] || { echo "$ndst scenarios installed, $nsrc in the tree"; r=1; }
+		return $r
+	}
+	check "installed files" files_there
+	installed_list() {
+		a=$(env -u PPTP_CONFORM_SCENARIOS "$dest/usr/local/bin/pptp-conform" --list) || return 1
+		b=$(env -u PPTP_CONFORM_SCENARIOS "$CONFORM" --list --scenarios conformance/scenarios) || return 1
+		[ -n "$a" ] && [ "$a" = "$b" ] || { echo "installed --list differs from the tree's"; return 1; }
+	}
+	check "installed pptp-conform --list finds the installed library" installed_list
+	# the compiled-in default follows PREFIX: a copy moved away from its share/ still names it
+	compiled_default() {
+		"$dest/usr/local/bin/pptp-conform" --help | grep -q '/usr/local/share/pptp-suite/scenarios' ||
+			{ echo "--help does not name /usr/local/share/pptp-suite/scenarios"; return 1; }
+	}
+	check "installed pptp-conform's default library follows PREFIX" compiled_default
+	installed_man() { mandoc -T ascii "$dest/usr/local/share/man/man1/pptp-analyze.1" | grep -q 'pptp-analyze'; }
+	if command -v mandoc >/dev/null 2>&1; then check "installed page renders" installed_man; fi
+	installed_analyze() { "$dest/usr/local/bin/pptp-analyze" --version | grep -q '^pptp-analyze '; }
+	check "installed pptp-analyze runs" installed_analyze
+	uninstall_run() {
+		make -s uninstall DESTDIR="$dest" PREFIX=/usr/local >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; return 1; }
+		left=$(find "$dest" ! -type d)
+		[ -z "$left" ] || { echo "left after uninstall:" $left; return 1; }
+	}
+	check "make uninstall removes what install put" uninstall_run
+	# the plugin, when built, goes to Wireshark's own plugin folder under DESTDIR (plugin.mk's install-plugin)
+	plugin_planned() {
+		make -n install DESTDIR="$dest" PREFIX=/usr/local 2>&1 | grep -q "install-plugin PREFIX=.* DESTDIR=$dest" ||
+			{ echo "make -n install does not run install-plugin into $dest"; return 1; }
+	}
+	if [ -f build/plugin/4.0/epan/pptpsuite.so ]; then check "make install installs the built plugin" plugin_planned; fi
+fi
+
+# 5. bash completion
+if [ -f completion/pptp-suite.bash ] && command -v bash >/dev/null 2>&1; then
+	bash tests/man/completion.bash "$ANALYZE" "$CONFORM" >"$tmp/comp.log" 2>&1
+	rc=$?
+	cat "$tmp/comp.log"
+	p=$(grep -c "^ok " "$tmp/comp.log")
+	f=$(grep -c "^FAIL " "$tmp/comp.log")
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	pass=$((pass + p))
+	fail=$((fail + f))
+else
+	bad "completion/pptp-suite.bash and bash present"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
