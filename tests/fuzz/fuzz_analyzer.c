@@ -6,10 +6,12 @@
 #include "opts.h"
 
 /*
- * Input: the capture file.  The output mode follows the input's length
- * (text report, JSON Lines, decode lines, verdicts), so every mode meets
- * every kind of input without a selector octet in front of the capture.
- * The lab's password is given, so authentication is verified and MPPE
+ * Input: the capture file.  The options follow the input's length, so that
+ * every mode meets every kind of input without a selector octet in front of
+ * the capture: length % 4 picks the output (text report, JSON Lines, decode
+ * lines, verdicts); (length / 4) % 2 adds --write-decrypted to /dev/null and
+ * tight limits (2 connections, 2 calls, 2 TCP streams), so the eviction paths
+ * run.  The lab's password is given, so authentication is verified and MPPE
  * decrypted where the capture allows.
  */
 
@@ -27,17 +29,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const mode[4] = { "--fail-on=none", "--json", "--decode", "--verdict" };
-	char a0[] = "pptp-analyze", a2[] = "fuzz.pcap", a3[] = "--max-calls=64";
-	char a1[32];
-	char *argv[5];
+	static const char *const tight[] = { "--write-decrypted=/dev/null", "--max-conns=2", "--max-calls=2",
+					     "--max-tcp-conns=2" };
+	char args[10][64];
+	char *argv[11];
+	int argc = 0;
 
-	snprintf(a1, sizeof a1, "%s", mode[size % 4]);
-	argv[0] = a0;
-	argv[1] = a1;
-	argv[2] = a3;
-	argv[3] = a2;
-	argv[4] = NULL;
-	(void)pa_main(4, argv, data, size);
+	snprintf(args[argc++], sizeof args[0], "pptp-analyze");
+	snprintf(args[argc++], sizeof args[0], "%s", mode[size % 4]);
+	if ((size / 4) % 2) {
+		for (size_t i = 0; i < sizeof tight / sizeof tight[0]; i++)
+			snprintf(args[argc++], sizeof args[0], "%s", tight[i]);
+	} else {
+		snprintf(args[argc++], sizeof args[0], "--max-calls=64");
+	}
+	snprintf(args[argc++], sizeof args[0], "fuzz.pcap");
+	for (int i = 0; i < argc; i++)
+		argv[i] = args[i];
+	argv[argc] = NULL;
+	(void)pa_main(argc, argv, data, size);
 	fflush(stdout);
 	return 0;
 }
