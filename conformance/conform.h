@@ -95,8 +95,14 @@ typedef struct cf_opts {
 	const char *inner;        /* --write-inner */
 	const char *peer_has;     /* --peer-has: what the target is configured to offer (scenario `requires`) */
 	int *listen_fd;           /* --listen: the socket, made by the first scenario and kept for the run */
+	double pause;             /* --pause: seconds between scenarios */
 	int repeat;               /* --repeat N: run the scenarios N times (a server serving N clients) */
 	uint64_t seed;
+	int load;                 /* --load N: tunnels (client) or concurrent clients at most (server) */
+	double rate, duration;    /* --rate R new tunnels per second, --duration S */
+	int mutate;               /* --mutate: mutation run */
+	long count;               /* --count K mutated messages */
+	const char *findings;     /* --findings DIR: where a mutation failure is written as a scenario */
 	int verbose;
 } cf_opts;
 
@@ -267,6 +273,10 @@ typedef struct cf_result {
 
 /* Run one scenario against the target (or as the server).  Fills r. */
 void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner, cf_result *r);
+
+/* ---- load and mutation runs (load.c, mutate.c): exit status 0, 1 or 2 as the library run ---- */
+int cf_load_run(const cf_opts *o);
+int cf_mutate_run(const cf_opts *o);
 
 /* ---- outputs ---- */
 typedef struct cf_out {

@@ -41,9 +41,17 @@ static void usage(FILE *f)
 	      "      --json FILE          JSON Lines results\n"
 	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
 	      "      --write-inner FILE   the clear inner packets, as a capture on ppp0 would show them\n"
+	      "      --pause S            wait S seconds between scenarios (a target frees what the last one held)\n"
 	      "      --repeat N           run the scenarios N times (a server answering N clients)\n"
 	      "      --peer-has LIST      what the target is configured for (mppe40,...): scenarios that\n"
 	      "                           require something else are skipped\n"
+	      "      --load N             load run: N tunnels (with --target; --rate R per second, --duration S),\n"
+	      "                           or serve up to N clients at once (with --listen) for S seconds\n"
+	      "      --rate R, --duration S\n"
+	      "      --mutate             mutation run: --count K messages mutated from valid templates by --seed,\n"
+	      "                           a liveness probe after each batch; a failure is written as a scenario\n"
+	      "      --count K, --findings DIR (default findings/)\n"
+	      "      --replay FILE        run a scenario file written by --mutate (as --run)\n"
 	      "      --seed N             random values (call IDs, challenges, magic numbers) from N\n"
 	      "  -v, --verbose            print each scenario's steps as they fail\n"
 	      "  -h, --help, -V, --version\n"
@@ -140,7 +148,7 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 },      { "pause", required_argument, NULL, 8 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
@@ -213,6 +221,13 @@ int main(int argc, char **argv)
 		case 4: o.seed = strtoull(optarg, NULL, 0); break;
 		case 5: o.inner = optarg; break;
 		case 6: o.peer_has = optarg; break;
+		case 20: {
+			char *end;
+			o.pause = strtod(optarg, &end);
+			if (*end || o.pause < 0 || o.pause > 60)
+				die("--pause %s: seconds, 0 to 60%s", optarg, "");
+			break;
+		}
 		case 7: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -221,6 +236,24 @@ int main(int argc, char **argv)
 			o.repeat = (int)v;
 			break;
 		}
+		case 8: case 9: case 10: case 12: {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (*end || v <= 0 || v > (c == 12 ? 1e9 : c == 8 ? 20000 : 86400))
+				die("--%s %s: out of range", c == 8 ? "load" : c == 9 ? "rate" : c == 10 ? "duration" : "count", optarg);
+			if (c == 8) o.load = (int)v;
+			else if (c == 9) o.rate = v;
+			else if (c == 10) o.duration = v;
+			else o.count = (long)v;
+			break;
+		}
+		case 11: o.mutate = 1; break;
+		case 13: o.findings = optarg; break;
+		case 14:
+			if (nrun >= 256)
+				die("too many --run%s%s", "", "");
+			runs[nrun++] = optarg;
+			break;
 		case 'l': list = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -238,6 +271,21 @@ int main(int argc, char **argv)
 		die("--target ADDR or --listen ADDR is required (see --help)%s%s", "", "");
 	if (o.target && o.listen)
 		die("--target and --listen: one or the other%s%s", "", "");
+	/* load and mutation runs have their own loops and reports */
+	if (o.load) {
+		if (!o.duration)
+			o.duration = 10;
+		if (!o.rate)
+			o.rate = o.load;
+		return cf_load_run(&o);
+	}
+	if (o.mutate) {
+		if (!o.target)
+			die("--mutate needs --target%s%s", "", "");
+		if (!o.count)
+			o.count = 1000;
+		return cf_mutate_run(&o);
+	}
 
 	/* the scenarios: --run files, else the library filtered by --scenario */
 	if (nrun) {
@@ -304,6 +352,8 @@ int main(int argc, char **argv)
 	for (int n = 0; n < nsc * o.repeat && !setup_err; n++) {
 		int i = n % nsc;
 		cf_result r;
+		if (n && o.pause > 0)
+			usleep((useconds_t)(o.pause * 1e6));
 		cf_run(sc[i], &o, &rng, &pcap, &inner, &r);
 		if (r.fail_line == -2 && out.pass == 0 && out.fail == 0 && n == 0) {
 			/* the target is not there at all: a setup error, not a verdict on it */

@@ -91,6 +91,41 @@ while read -r sid client sv cv pat; do
 	if [ -z "$why" ]; then ok "$sid vs $cid: server $gs, client $gc ($secs s)"; else ko "$sid vs $cid: $why"; fi
 done <"$tmp/list"
 
+# ---- load: the client role against the server role, many tunnels in one poll loop each side ----
+# load NAME SERVER-ARGS -- CLIENT-ARGS: outputs in $tmp/NAME.{lsrv,lcli,lrc}
+load() {
+	n=$1
+	shift
+	timeout 60 unshare -n sh -c '
+		ip link set lo up
+		C=$0 PW=$1 O=$2
+		shift 2
+		sa=""
+		while [ "$1" != -- ]; do sa="$sa $1"; shift; done
+		shift
+		"$C" --listen 127.0.0.2 --user alice --password-file "$PW" --seed 7 $sa >"$O.lsrv" 2>&1 &
+		srv=$!
+		sleep 0.3
+		"$C" --target 127.0.0.2 --user alice --password-file "$PW" --seed 9 "$@" >"$O.lcli" 2>&1
+		echo $? >"$O.lrc"
+		wait $srv' "$C" "$tmp/pw" "$tmp/$n" "$@" >/dev/null 2>&1
+	[ -f "$tmp/$n.lrc" ] || echo 124 >"$tmp/$n.lrc"
+}
+t0=$(date +%s)
+load l40 --load 100 --duration 8 -- --load 40 --rate 20 --duration 4
+secs=$(($(date +%s) - t0))
+if [ "$(cat "$tmp/l40.lrc")" = 0 ] && grep -q "attempts 40, up 40 (100.0%), failed 0" "$tmp/l40.lcli" &&
+   grep -q "pings: 120 sent, 120 answered" "$tmp/l40.lcli" && grep -q "clients 40, up 40 (100.0%)" "$tmp/l40.lsrv" &&
+   grep -q "setup latency ms.*p50 .* p90 .* p99 .* max " "$tmp/l40.lcli" && [ "$secs" -le 30 ]; then
+	ok "--load 40 --rate 20: every tunnel up with MS-CHAPv2, MPPE and 3 pings, both sides agree ($secs s): $(grep "setup latency" "$tmp/l40.lcli" | sed "s/^ *//")"
+else ko "--load 40: exit $(cat "$tmp/l40.lrc"), $secs s: $(tr "\n" " " <"$tmp/l40.lcli" | cut -c1-400) / $(head -2 "$tmp/l40.lsrv" | tr "\n" " ")"; fi
+# a server that takes at most 10 clients at once: the 11th attempt is where failures start
+load l10 --load 10 --duration 6 -- --load 16 --rate 8 --duration 3
+if [ "$(cat "$tmp/l10.lrc")" = 1 ] && grep -q "attempts 16, up 10 (62.5%), failed 6" "$tmp/l10.lcli" &&
+   grep -q "first failure: attempt 11 at .* with 11 tunnels live: the connection was closed" "$tmp/l10.lcli"; then
+	ok "--load against a server that holds 10: exit 1, the first failure named ($(grep "first failure" "$tmp/l10.lcli" | sed "s/^ *//"))"
+else ko "--load against a server of 10: exit $(cat "$tmp/l10.lrc"): $(tr "\n" " " <"$tmp/l10.lcli" | cut -c1-400)"; fi
+
 # ---- the library: the server role's share of it ----
 "$C" --list >"$tmp/all" 2>"$tmp/all.err"
 ns=$(awk '$2 == "server"' "$tmp/all" | wc -l)
