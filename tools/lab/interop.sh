@@ -34,8 +34,9 @@ run() { # run NAME PPP-OPTS PEER-HAS [pptp-conform args...]
         { echo "interop: peer-start failed (see $out/$name.peer.log)" >&2; exit 2; }
     local t0=$(date +%s)
     ip netns exec "$ns" "$conform" --target 192.0.2.1 --user alice --password-file "$out/pw" \
-        --peer-has "$has" --seed 0x1e57 --json "$out/$name.jsonl" --pcap "$out/$name.pcap" "$@" >"$out/$name.txt" 2>&1
+        --peer-has "$has" --seed 0x1e57 --pause 1 --json "$out/$name.jsonl" --pcap "$out/$name.pcap" "$@" >"$out/$name.txt" 2>&1
     echo "interop: $name: $(tail -1 "$out/$name.txt") in $(( $(date +%s) - t0 )) s (pppd: $opts)"
+    cp "$top/build/lab/peer/console.log" "$out/$name.console.log" 2>/dev/null || true
     "$here/peer-stop" >/dev/null 2>&1 || true
 }
 
