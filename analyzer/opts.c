@@ -10,18 +10,20 @@
 
 void pa_usage(FILE *f)
 {
-	fputs("usage: pptp-analyze [options] [CAPTURE | -]\n"
-	      "       pptp-analyze -i IFACE [options]\n"
+	fputs("usage: pptp-analyze [options] [CAPTURE | -] [EXPRESSION]\n"
+	      "       pptp-analyze -r FILE | -i IFACE [options] [EXPRESSION]\n"
 	      "\n"
 	      "Input\n"
 	      "  CAPTURE, -r FILE        pcap or pcapng file; '-' reads standard input\n"
-	      "  -i IFACE                live capture (BPF: tcp port 1723 or GRE, and IP fragments)\n"
+	      "  -i, --interface IFACE   live capture (BPF: tcp port 1723 or GRE, and IP fragments)\n"
 	      "  -f, --filter EXPR       extra BPF filter, ANDed with the default\n"
+	      "  EXPRESSION              words after the options, as in tcpdump: a BPF filter too (with -f: both)\n"
 	      "  -c COUNT                stop after COUNT packets\n"
+	      "  -n                      accepted as in tcpdump: no name is ever looked up\n"
 	      "Output\n"
 	      "  (default)               report: one verdict per call, then sessions, calls, findings\n"
 	      "  --json                  JSON Lines (docs/json.md)\n"
-	      "  --decode                one line per PPTP/GRE/PPP message\n"
+	      "  -V, --decode            one line per PPTP/GRE/PPP message (packet details, as tshark -V)\n"
 	      "  --verdict               only the verdict lines, one per call\n"
 	      "  --list-rules[=FORMAT]   the rule catalog (text, markdown, json)\n"
 	      "  --list-verdicts         the call verdict table: each cause in the order tried, and the evidence it needs\n"
@@ -33,7 +35,7 @@ void pa_usage(FILE *f)
 	      "  --password-file FILE    first line of FILE is the password (or PPTP_PASSWORD)\n"
 	      "  --nt-hash HEX           the 16-byte NT password hash instead of a password\n"
 	      "  --credentials FILE      lines \"user:password\" or \"user::nthash\"\n"
-	      "  --write-decrypted FILE  write the decrypted inner PPP frames as a pcap\n"
+	      "  -w, --write-decrypted FILE  write the decrypted inner packets as a pcap\n"
 	      "  --show-keys             print derived keys (secrets: explicit opt-in)\n"
 	      "Limits (memory follows them)\n"
 	      "  --max-conns N           control connections modelled (default 4096)\n"
@@ -71,7 +73,8 @@ static int opt_is(const char *arg, const char *name)
 
 int pa_opts_parse(pa_opts *o, int argc, char **argv)
 {
-	int nfiles = 0, only_files = 0;
+	int nfiles = 0, only_files = 0, npos = 0, first = 0;
+	const char *pos[256]; /* words that are not options: the capture (without -r/-i), then a BPF expression */
 
 	memset(o, 0, sizeof *o);
 	o->fail_on = PT_SEV_ERROR;
@@ -84,11 +87,11 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 		const char *v;
 
 		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-			if (nfiles++) {
-				fprintf(stderr, "pptp-analyze: more than one capture given ('%s')\n", a);
+			if (npos >= (int)(sizeof pos / sizeof pos[0])) {
+				fprintf(stderr, "pptp-analyze: too many arguments ('%s')\n", a);
 				return 2;
 			}
-			o->file = a;
+			pos[npos++] = a;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -126,7 +129,9 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			}
 		} else if (strcmp(a, "--json") == 0) {
 			o->format = PA_FMT_JSON;
-		} else if (strcmp(a, "--decode") == 0) {
+		} else if (strcmp(a, "-n") == 0) {
+			/* tcpdump's "no name lookups": we never look names up */
+		} else if (strcmp(a, "--decode") == 0 || strcmp(a, "-V") == 0) {
 			o->format = PA_FMT_DECODE;
 		} else if (strcmp(a, "--verdict") == 0) {
 			o->format = PA_FMT_VERDICT;
@@ -162,7 +167,7 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			if (strchr(a, '=')) {
 				o->password = strchr(a, '=') + 1;
 			} else if (i + 1 < argc && argv[i + 1][0] != '-' &&
-			           !(i + 2 == argc && !o->file && !o->iface && is_file(argv[i + 1]))) {
+			           !(i + 2 == argc && !o->file && !npos && !o->iface && is_file(argv[i + 1]))) {
 				o->password = argv[++i];
 			} else {
 				o->password_prompt = 1;
@@ -183,8 +188,8 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			if (!(v = take(argc, argv, &i, a, "--credentials")))
 				return 2;
 			o->credentials = v;
-		} else if (opt_is(a, "--write-decrypted")) {
-			if (!(v = take(argc, argv, &i, a, "--write-decrypted")))
+		} else if (opt_is(a, "--write-decrypted") || strcmp(a, "-w") == 0) {
+			if (!(v = take(argc, argv, &i, a, a[1] == 'w' ? "-w" : "--write-decrypted")))
 				return 2;
 			o->write_decrypted = v;
 		} else if (opt_is(a, "--max-conns") || opt_is(a, "--max-calls") || opt_is(a, "--max-tcp-conns")) {
@@ -213,6 +218,32 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 	}
 	if (o->list_rules || o->list_verdicts)
 		return 0;
+	/* tcpdump style: without -r or -i the first word is the capture; the words after it are a BPF expression */
+	if (npos && !o->file && !o->iface)
+		o->file = pos[first++];
+	if (npos > first) {
+		size_t len = 0;
+		int n;
+		if (npos - first == 1 && strcmp(pos[first], "-") != 0 && is_file(pos[first])) {
+			fprintf(stderr, "pptp-analyze: more than one capture given ('%s')\n", pos[first]);
+			return 2;
+		}
+		if (o->filter) {
+			n = snprintf(o->filter_buf, sizeof o->filter_buf, "(%s) and (", o->filter);
+			len = n > 0 ? (size_t)n : 0;
+		}
+		for (int k = first; k < npos && len < sizeof o->filter_buf; k++) {
+			n = snprintf(o->filter_buf + len, sizeof o->filter_buf - len, "%s%s", k > first ? " " : "", pos[k]);
+			len += n > 0 ? (size_t)n : 0;
+		}
+		if (o->filter && len < sizeof o->filter_buf)
+			len += (size_t)snprintf(o->filter_buf + len, sizeof o->filter_buf - len, ")");
+		if (len >= sizeof o->filter_buf) {
+			fprintf(stderr, "pptp-analyze: the filter expression is too long\n");
+			return 2;
+		}
+		o->filter = o->filter_buf;
+	}
 	if (o->file && o->iface) {
 		fprintf(stderr, "pptp-analyze: give a capture file or -i, not both\n");
 		return 2;

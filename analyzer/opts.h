@@ -13,6 +13,7 @@ typedef struct pa_opts {
 	const char *file;        /* capture path, "-" = stdin */
 	const char *iface;       /* -i: live capture */
 	const char *filter;      /* extra BPF, ANDed with the default */
+	char filter_buf[1024];   /* -f and the trailing words joined (tcpdump style) */
 	long count;              /* -c: stop after N packets (0 = no limit) */
 	int format;              /* enum pa_format */
 	int list_rules;          /* 1 text, 2 markdown, 3 json */

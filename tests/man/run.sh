@@ -169,5 +169,49 @@ else
 	bad "completion/pptp-suite.bash and bash present"
 fi
 
+# 6. conventions: --version everywhere, tcpdump-style options of pptp-analyze, errors as "program: file: what"
+CAP=captures/real/wrong-password.pcap
+version_ok() { "$1" --version | grep -qE "^$(basename "$1") [0-9]"; }
+check "pptp-analyze --version" version_ok "$ANALYZE"
+check "pptp-conform --version" version_ok "$CONFORM"
+same_out() { # same_out ARGS-A -- ARGS-B: pptp-analyze gives the same stdout both ways
+	a=""
+	while [ "$1" != -- ]; do a="$a '$1'"; shift; done
+	shift
+	b=""
+	for w in "$@"; do b="$b '$w'"; done
+	eval "\"$ANALYZE\" $a" >"$tmp/a.out" 2>&1
+	eval "\"$ANALYZE\" $b" >"$tmp/b.out" 2>&1
+	[ -s "$tmp/a.out" ] && cmp -s "$tmp/a.out" "$tmp/b.out" || { diff "$tmp/a.out" "$tmp/b.out" | head -5; return 1; }
+}
+check "pptp-analyze -r FILE = FILE" same_out -r "$CAP" --verdict -- --verdict "$CAP"
+check "pptp-analyze -V = --decode" same_out -V "$CAP" -- --decode "$CAP"
+check "pptp-analyze -n -c 30 (tcpdump's -n accepted)" same_out -n -c 30 --decode "$CAP" -- -c 30 --decode "$CAP"
+check "pptp-analyze -r FILE tcp port 1723 = -f 'tcp port 1723'" same_out -r "$CAP" --verdict tcp port 1723 -- -f 'tcp port 1723' --verdict "$CAP"
+check "pptp-analyze FILE --json proto 47 = -f 'proto 47'" same_out "$CAP" --json proto 47 -- --json -f 'proto 47' "$CAP"
+check "pptp-analyze -f A B: both filters" same_out -f tcp "$CAP" --verdict port 1723 -- -f '(tcp) and (port 1723)' --verdict "$CAP"
+w_same() {
+	PPTP_PASSWORD=wonderland42 "$ANALYZE" -q -w "$tmp/w1.pcap" captures/real/mschapv2-mppe128.pcap
+	PPTP_PASSWORD=wonderland42 "$ANALYZE" -q --write-decrypted "$tmp/w2.pcap" captures/real/mschapv2-mppe128.pcap
+	[ -s "$tmp/w1.pcap" ] && cmp "$tmp/w1.pcap" "$tmp/w2.pcap"
+}
+check "pptp-analyze -w FILE = --write-decrypted FILE" w_same
+err_is() { # err_is WANT-REGEX STATUS CMD...: exit STATUS, one line on stderr matching WANT
+	want=$1 st=$2
+	shift 2
+	"$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq "$st" ] || { echo "exit $rc, not $st: $(cat "$tmp/err")"; return 1; }
+	head -1 "$tmp/err" | grep -qE -- "$want" || { echo "stderr: $(cat "$tmp/err")"; return 1; }
+}
+check "pptp-analyze: missing file" err_is '^pptp-analyze: /nonexistent\.pcap: ' 2 "$ANALYZE" /nonexistent.pcap
+check "pptp-analyze: not a capture" err_is '^pptp-analyze: man/pptp-analyze\.1: ' 2 "$ANALYZE" man/pptp-analyze.1
+check "pptp-analyze: a second capture" err_is "^pptp-analyze: more than one capture" 2 "$ANALYZE" "$CAP" "$CAP"
+check "pptp-analyze: bad filter names the file" err_is "^pptp-analyze: $CAP: bad filter" 2 "$ANALYZE" "$CAP" 'no((such'
+check "pptp-analyze: unknown option" err_is "^pptp-analyze: unknown option '--frobnicate'" 2 "$ANALYZE" --frobnicate
+check "pptp-analyze: password file" err_is '^pptp-analyze: /nonexistent: ' 2 "$ANALYZE" --password-file /nonexistent "$CAP"
+check "pptp-conform: scenario file" err_is '^pptp-conform: /nonexistent\.pptp: ' 2 "$CONFORM" --list --run /nonexistent.pptp
+check "pptp-conform: library folder" err_is '^pptp-conform: /nonexistent: ' 2 "$CONFORM" --list --scenarios /nonexistent
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
