@@ -16,19 +16,22 @@ WS_CFLAGS = $(patsubst -I%,-isystem %,$(shell $(PKGCONF) --cflags wireshark))
 WS_LIBS = $(shell $(PKGCONF) --libs wireshark)
 PIC_CFLAGS := $(STD) $(WARN) -O2 -g -fPIC -fvisibility=hidden $(INC) $(CFLAGS)
 
-.PHONY: plugin install-plugin
+.PHONY: plugin install-plugin plugin-have
 plugin: $(PLUGIN_SO)
+
+# before any compiler error about a missing header: say what is missing
+plugin-have:
+	@if [ "$(PLUGIN_HAVE)" != yes ]; then echo "plugin: pkg-config finds no wireshark (make deps installs wireshark-dev)"; exit 1; fi
 
 $(PIC)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(PIC_CFLAGS) -c $< -o $@
-$(PIC)/dissector/%.o: dissector/%.c dissector/pptpsuite.h $(LIB_HDRS)
+$(PIC)/dissector/%.o: dissector/%.c dissector/pptpsuite.h $(LIB_HDRS) | plugin-have
 	@mkdir -p $(dir $@)
 	$(CC) $(PIC_CFLAGS) $(WS_CFLAGS) -c $< -o $@
 $(PIC)/libpptp.a: $(PIC_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(PLUGIN_SO): $(PLUGIN_OBJS) $(PIC)/libpptp.a
-	@if [ "$(PLUGIN_HAVE)" != yes ]; then echo "plugin: pkg-config finds no wireshark (make deps installs wireshark-dev)"; exit 1; fi
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,--no-undefined -Wl,-z,defs -o $@ $(PLUGIN_OBJS) $(PIC)/libpptp.a $(WS_LIBS) $(GCRYPT_LIBS)
 
