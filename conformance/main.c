@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 },      { "pause", required_argument, NULL, 8 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
