@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "color.h"
 #include "creds.h"
 #include "dedup.h"
 #include "fmt.h"
@@ -588,18 +589,31 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(&r);
 	if (r.tun && !o.quiet && !(rc == 2 && r.sum.packets == 0)) {
+		/* --color: the plain text goes to memory, then color.c paints it */
+		char *cbuf = NULL;
+		size_t clen = 0;
+		FILE *rep = NULL;
+		if ((o.format == PA_FMT_TEXT || o.format == PA_FMT_VERDICT) && pa_color_wanted(o.color, stdout))
+			rep = open_memstream(&cbuf, &clen);
+		if (!rep)
+			rep = stdout;
 		switch (o.format) {
 		case PA_FMT_JSON:
 			pa_report_json(stdout, &r.sum, r.tun, &r.fs);
 			break;
 		case PA_FMT_VERDICT:
-			pa_report_verdicts(stdout, r.tun, &r.fs, 0);
+			pa_report_verdicts(rep, r.tun, &r.fs, 0);
 			break;
 		case PA_FMT_DECODE:
 			break;
 		default:
-			pa_report_text(stdout, &r.sum, r.tun, &r.fs);
+			pa_report_text(rep, &r.sum, r.tun, &r.fs);
 			break;
+		}
+		if (rep != stdout) {
+			fclose(rep);
+			pa_color_write(stdout, cbuf, clen);
+			free(cbuf);
 		}
 	}
 	status = rc;

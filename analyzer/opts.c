@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "opts.h"
 
 #define PA_VERSION "0.1"
@@ -29,6 +30,7 @@ void pa_usage(FILE *f)
 	      "  --list-verdicts         the call verdict table: each cause in the order tried, and the evidence it needs\n"
 	      "  --fail-on SEVERITY      exit 1 on a finding at/above error|warning|info|none (default error)\n"
 	      "  -q, --quiet             no report; only the exit status\n"
+	      "  --color[=WHEN]          colour the report: auto (default: a terminal, NO_COLOR unset), always, never\n"
 	      "Credentials\n"
 	      "  --password [PW]         the password (asked on the terminal when PW is not given)\n"
 	      "  --user NAME             the user the password belongs to (default: any)\n"
@@ -156,6 +158,19 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 				o->fail_never = 1;
 			else if (pt_sev_parse(v, &o->fail_on) != 0) {
 				fprintf(stderr, "pptp-analyze: --fail-on wants error, warning, info or none, not '%s'\n", v);
+				return 2;
+			}
+		} else if (opt_is(a, "--color")) {
+			/* as GNU ls: a bare --color is always */
+			const char *w = strchr(a, '=') ? strchr(a, '=') + 1 : "always";
+			if (strcmp(w, "auto") == 0)
+				o->color = PA_COLOR_AUTO;
+			else if (strcmp(w, "always") == 0)
+				o->color = PA_COLOR_ALWAYS;
+			else if (strcmp(w, "never") == 0)
+				o->color = PA_COLOR_NEVER;
+			else {
+				fprintf(stderr, "pptp-analyze: --color wants auto, always or never, not '%s'\n", w);
 				return 2;
 			}
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {

@@ -21,6 +21,7 @@ typedef struct pa_opts {
 	pt_sev fail_on;
 	int fail_never;          /* --fail-on none */
 	int quiet;
+	int color;               /* --color: enum pa_color_mode (color.h) */
 	/* credentials (issue 4) */
 	int password_prompt;
 	const char *password;    /* from argv: warn that it is visible */

@@ -79,8 +79,11 @@ _pptp_analyze()
 		fi
 		;;
 	--color)
-		COMPREPLY=($(compgen -W "auto always never" -- "$_ps_cur"))
-		return
+		# only --color=WHEN: a bare --color means always, the next word is not its value
+		if ((_ps_eq)); then
+			COMPREPLY=($(compgen -W "auto always never" -- "$_ps_cur"))
+			return
+		fi
 		;;
 	-c | -f | --filter | --user | --nt-hash | --max-conns | --max-calls | --max-tcp-conns)
 		return # a value of the user's own

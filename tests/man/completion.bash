@@ -49,6 +49,7 @@ expect "pptp-analyze -r captures/real/wrong-pa" "captures/real/wrong-password.pc
 has "pptp-analyze captures/real/mschapv2-mppe1 (a capture, no option)" captures/real/mschapv2-mppe128.pcap \
 	"$(comp _pptp_analyze "$ANALYZE" --json captures/real/mschapv2-mppe1)"
 has "pptp-analyze -i l" lo "$(comp _pptp_analyze "$ANALYZE" -i l)"
+expect "pptp-analyze --color=a" "$(printf 'always\nauto')" "$(comp _pptp_analyze "$ANALYZE" --color = a)"
 expect "pptp-analyze --user a (nothing to offer)" "" "$(comp _pptp_analyze "$ANALYZE" --user a)"
 all=$("$ANALYZE" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
 expect "pptp-analyze -- offers every long option of --help" "$all" "$(comp _pptp_analyze "$ANALYZE" --)"

@@ -213,5 +213,58 @@ check "pptp-analyze: password file" err_is '^pptp-analyze: /nonexistent: ' 2 "$A
 check "pptp-conform: scenario file" err_is '^pptp-conform: /nonexistent\.pptp: ' 2 "$CONFORM" --list --run /nonexistent.pptp
 check "pptp-conform: library folder" err_is '^pptp-conform: /nonexistent: ' 2 "$CONFORM" --list --scenarios /nonexistent
 
+# 7. colour: --color=always paints without changing a word; auto only on a terminal (under script), NO_COLOR, TERM=dumb
+esc=$(printf '\033')
+plain_same() { # every real and crafted capture: the painted report, escapes removed, is the plain report
+	n=0
+	for c in captures/real/*.pcap build/captures/*.pcap; do
+		[ -f "$c" ] || continue
+		for fmt in "" --verdict; do
+			PPTP_PASSWORD=wonderland42 "$ANALYZE" $fmt --fail-on none "$c" >"$tmp/p.out" 2>/dev/null
+			PPTP_PASSWORD=wonderland42 "$ANALYZE" $fmt --fail-on none --color=always "$c" >"$tmp/c.out" 2>/dev/null
+			sed "s/$esc\[[0-9;]*m//g" "$tmp/c.out" | cmp -s - "$tmp/p.out" || { echo "$c $fmt: differs"; return 1; }
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -gt 10 ] || { echo "only $n reports"; return 1; }
+}
+check "--color=always changes no word of the report (every capture, report and --verdict)" plain_same
+painted() { # painted WANT(yes|no) ARGS...: escapes in stdout or not
+	want=$1
+	shift
+	"$@" >"$tmp/o" 2>/dev/null
+	if grep -q "$esc\[" "$tmp/o"; then got=yes; else got=no; fi
+	[ "$got" = "$want" ] || { echo "escapes: $got, wanted $want"; return 1; }
+}
+check "--color=always paints" painted yes "$ANALYZE" --color=always "$CAP"
+check "--color (bare) paints" painted yes "$ANALYZE" --color "$CAP"
+check "--color=always --verdict paints the code" painted yes "$ANALYZE" --color=always --verdict "$CAP"
+check "no colour into a pipe (auto)" painted no "$ANALYZE" "$CAP"
+check "--color=always --json: JSON is never painted" painted no "$ANALYZE" --color=always --json "$CAP"
+check "--color=bogus is a usage error" err_is "^pptp-analyze: --color wants" 2 "$ANALYZE" --color=bogus "$CAP"
+on_tty() { # on_tty WANT(yes|no) ENV... -- ARGS: pptp-analyze under script(1), a pseudo-terminal
+	want=$1
+	shift
+	envs=""
+	while [ "$1" != -- ]; do envs="$envs $1"; shift; done
+	shift
+	args=""
+	for w in "$@"; do args="$args '$w'"; done
+	env -u NO_COLOR TERM=xterm $envs script -qec "\"$ANALYZE\" $args" /dev/null >"$tmp/o" 2>&1 </dev/null
+	grep -q "call 1" "$tmp/o" || { echo "no report under script: $(head -3 "$tmp/o")"; return 1; }
+	if grep -q "$esc\[[0-9;]*m" "$tmp/o"; then got=yes; else got=no; fi
+	[ "$got" = "$want" ] || { echo "escapes: $got, wanted $want"; return 1; }
+}
+if command -v script >/dev/null 2>&1; then
+	check "colour on a terminal (auto)" on_tty yes -- "$CAP"
+	check "NO_COLOR=1 on a terminal: none" on_tty no NO_COLOR=1 -- "$CAP"
+	check "NO_COLOR= (empty) on a terminal: colour" on_tty yes NO_COLOR= -- "$CAP"
+	check "NO_COLOR=1 --color=always: colour" on_tty yes NO_COLOR=1 -- --color=always "$CAP"
+	check "TERM=dumb on a terminal: none" on_tty no TERM=dumb -- "$CAP"
+	check "--color=never on a terminal: none" on_tty no -- --color=never "$CAP"
+else
+	bad "script(1) installed (bsdutils)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
