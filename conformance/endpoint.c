@@ -213,6 +213,11 @@ static void checker_open(cf_ep *e)
 	memset(&h, 0, sizeof h);
 	h.user = e;
 	h.on_finding = on_finding;
+	if (e->chk)
+		pt_tunnel_free(e->chk); /* a second connection in one scenario (a replayed finding's probe) */
+	e->chk_len[0] = e->chk_len[1] = 0;
+	e->tlen = 0;
+	e->closed = e->close_rst = 0;
 	e->chk = pt_tunnel_new(&cfg, &h);
 	if (!e->chk)
 		return;

@@ -616,6 +616,7 @@ static int gre_send(run *x, mk_line *l)
 	}
 	if (!strcmp(t->val, "raw")) {
 		/* the PPP frame as bytes (address/control and protocol included) */
+		(void)mk_accept(l, "hex"); /* `gre send raw hex "..."` as docs/scenarios.md writes it, or without the word */
 		n = mk_hex(l, mk_need(l, "hex bytes"), frame, sizeof frame);
 		mk_done(l);
 		if (!x->e)

@@ -126,6 +126,42 @@ if [ "$(cat "$tmp/l10.lrc")" = 1 ] && grep -q "attempts 16, up 10 (62.5%), faile
 	ok "--load against a server that holds 10: exit 1, the first failure named ($(grep "first failure" "$tmp/l10.lcli" | sed "s/^ *//"))"
 else ko "--load against a server of 10: exit $(cat "$tmp/l10.lrc"): $(tr "\n" " " <"$tmp/l10.lcli" | cut -c1-400)"; fi
 
+# ---- mutation: against the server role (the load loop as a target that takes any client), and against one that dies ----
+timeout 120 unshare -n sh -c '
+	ip link set lo up
+	"$0" --listen 127.0.0.2 --user alice --password-file "$1" --load 20 --duration 40 --seed 7 >"$2.msrv" 2>&1 &
+	srv=$!
+	sleep 0.3
+	"$0" --target 127.0.0.2 --user alice --password-file "$1" --mutate --seed 7 --count 60 --findings "$2.find" >"$2.mcli" 2>&1
+	echo $? >"$2.mrc"
+	kill $srv' "$C" "$tmp/pw" "$tmp/m" >/dev/null 2>&1
+if [ "$(cat "$tmp/m.mrc" 2>/dev/null)" = 0 ] && grep -q "seed 7: 60 messages sent in .* (control 10, GRE 10, LCP 10, authentication 10, CCP 10, MPPE 10;.*the target survived" "$tmp/m.mcli"; then
+	ok "--mutate --seed 7 --count 60 against the server role: every layer, the target survived"
+else ko "--mutate against the server role: exit $(cat "$tmp/m.mrc" 2>/dev/null): $(head -3 "$tmp/m.mcli" | tr "\n" " " | cut -c1-400)"; fi
+timeout 120 unshare -n sh -c '
+	ip link set lo up
+	"$0" --listen 127.0.0.2 --user alice --password-file "$1" --run "$3/good-ctrl.pptp" --repeat 2 -T 20 --seed 7 >"$2.dsrv" 2>&1 &
+	sleep 0.3
+	"$0" --target 127.0.0.2 --user alice --password-file "$1" --mutate --seed 7 --count 60 --findings "$2.find" >"$2.dcli" 2>&1
+	echo $? >"$2.drc"
+	f=$(ls "$2.find"/*.pptp 2>/dev/null | head -1)
+	"$0" --target 127.0.0.2 --user alice --password-file "$1" --replay "$f" -T 3 >"$2.rdead" 2>&1
+	echo $? >"$2.rdeadrc"
+	"$0" --listen 127.0.0.2 --user alice --password-file "$1" --load 5 --duration 8 --seed 7 >/dev/null 2>&1 &
+	srv=$!
+	sleep 0.3
+	"$0" --target 127.0.0.2 --user alice --password-file "$1" --replay "$f" -T 3 >"$2.rlive" 2>&1
+	echo $? >"$2.rliverc"
+	kill $srv' "$C" "$tmp/pw" "$tmp/d" "$PWD/tests/conform/fake" >/dev/null 2>&1
+f=$(ls "$tmp"/d.find/*.pptp 2>/dev/null | head -1)
+if [ "$(cat "$tmp/d.drc" 2>/dev/null)" = 1 ] && [ -n "$f" ] && grep -q "the last message delivered before the failure: message [0-9]*: " "$tmp/d.dcli" &&
+   grep -q "^# the liveness probe" "$f"; then
+	ok "--mutate against a target that dies: exit 1, the finding written as $(basename "$f") naming the message before the failure"
+else ko "--mutate against a dying target: exit $(cat "$tmp/d.drc" 2>/dev/null): $(head -3 "$tmp/d.dcli" | tr "\n" " " | cut -c1-400)"; fi
+if [ "$(cat "$tmp/d.rdeadrc" 2>/dev/null)" = 2 ] && [ "$(cat "$tmp/d.rliverc" 2>/dev/null)" = 0 ] && grep -q "^PASS mutate-7-" "$tmp/d.rlive"; then
+	ok "--replay FILE: the finding reproduces against the dead target (exit 2) and passes against a live one"
+else ko "--replay: dead exit $(cat "$tmp/d.rdeadrc" 2>/dev/null), live exit $(cat "$tmp/d.rliverc" 2>/dev/null): $(head -2 "$tmp/d.rlive" | tr "\n" " ")"; fi
+
 # ---- the library: the server role's share of it ----
 "$C" --list >"$tmp/all" 2>"$tmp/all.err"
 ns=$(awk '$2 == "server"' "$tmp/all" | wc -l)
