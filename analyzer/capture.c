@@ -320,6 +320,23 @@ const char *pt_cap_name(const pt_cap *c)
 	return c->name;
 }
 
+int64_t pt_cap_size(const pt_cap *c)
+{
+	FILE *fp = c->live ? NULL : pcap_file(c->p);
+	struct stat st;
+
+	if (!fp || fileno(fp) < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return (int64_t)st.st_size;
+}
+
+int64_t pt_cap_offset(const pt_cap *c)
+{
+	FILE *fp = c->live ? NULL : pcap_file(c->p);
+
+	return fp ? (int64_t)ftello(fp) : -1;
+}
+
 void pt_cap_get_stats(pt_cap *c, pt_cap_stats *st)
 {
 	*st = c->st;

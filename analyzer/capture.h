@@ -83,6 +83,9 @@ void pt_cap_break(pt_cap *c);
 
 int pt_cap_datalink(const pt_cap *c);
 const char *pt_cap_name(const pt_cap *c);    /* the path ("stdin" for "-") or the interface */
+/* Files: the size in bytes, and how far reading has got (the progress line); -1 where not known (live, a pipe). */
+int64_t pt_cap_size(const pt_cap *c);
+int64_t pt_cap_offset(const pt_cap *c);
 void pt_cap_get_stats(pt_cap *c, pt_cap_stats *st);
 void pt_cap_close(pt_cap *c);
 

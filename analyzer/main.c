@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "color.h"
@@ -16,6 +17,7 @@
 #include "ipdefrag.h"
 #include "link.h"
 #include "opts.h"
+#include "progress.h"
 #include "report.h"
 #include "tcpreasm.h"
 #include "tunnel.h"
@@ -452,6 +454,8 @@ static int run(pa_run *r)
 	pt_where end;
 	pt_tunnel_cfg cfg;
 	pt_tunnel_hooks hooks;
+	pa_progress prog;
+	int64_t size;
 
 	memset(&co, 0, sizeof co);
 	co.filter = r->o->filter;
@@ -497,6 +501,9 @@ static int run(pa_run *r)
 		pt_cap_close(cap);
 		return 2;
 	}
+	/* on a terminal, for files (not live, nor --decode lines on the same terminal) */
+	size = pt_cap_size(cap);
+	pa_progress_start(&prog, stderr, r->name, !r->o->iface && !(r->decode && isatty(fileno(stdout))));
 	r->t0 = INT64_MIN;
 	memset(&end, 0, sizeof end);
 	end.call = -1;
@@ -514,6 +521,8 @@ static int run(pa_run *r)
 		r->sum.packets++;
 		r->sum.bytes += p.caplen;
 		packet(r, &p);
+		if (prog.term)
+			pa_progress_tick(&prog, r->sum.packets, pt_cap_offset(cap), size);
 		if (r->decode)
 			flush_findings(r);
 		end.pkt = p.pkt;
@@ -521,6 +530,7 @@ static int run(pa_run *r)
 		if (r->o->count && r->sum.packets >= (uint64_t)r->o->count)
 			break;
 	}
+	pa_progress_end(&prog);
 	if (rc == PT_CAP_ERROR) {
 		/* a truncated or damaged file: say where, then report what was read */
 		fprintf(stderr, "pptp-analyze: %s\n", err);

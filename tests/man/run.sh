@@ -266,5 +266,40 @@ else
 	bad "script(1) installed (bsdutils)"
 fi
 
+# 8. progress on stderr, only on a terminal and only for long runs (PPTP_ANALYZE_PROGRESS_AFTER=0: at once)
+BIG=captures/real/concurrent-3.pcap
+under_tty() { # under_tty CMD: run it under script(1), the pseudo-terminal's output in $tmp/tty
+	env -u NO_COLOR TERM=xterm script -qec "$1" /dev/null >"$tmp/tty" 2>&1 </dev/null
+}
+progress_shown() {
+	under_tty "PPTP_ANALYZE_PROGRESS_AFTER=0 \"$ANALYZE\" --verdict $BIG"
+	grep -q "pptp-analyze: $BIG: [0-9]*% ([0-9]* KiB of [0-9]* KiB), [0-9]* packets, [0-9]* packets/s" "$tmp/tty" ||
+		{ echo "no progress line: $(head -c 300 "$tmp/tty" | od -c | head -5)"; return 1; }
+	# cleared before the report: CR, erase to end of line, then the first verdict
+	grep -q "$(printf '\r\033\\[K')call 1" "$tmp/tty" || { echo "line not cleared before the report"; return 1; }
+}
+progress_stdin() {
+	under_tty "cat $BIG | PPTP_ANALYZE_PROGRESS_AFTER=0 \"$ANALYZE\" --verdict -"
+	grep -q "pptp-analyze: stdin: [0-9]* packets, [0-9]* packets/s" "$tmp/tty" || { echo "no progress line for stdin"; return 1; }
+}
+progress_silent() { # progress_silent CMD: no progress line on the terminal
+	under_tty "$1"
+	grep -q "packets/s" "$tmp/tty" && { echo "a progress line: $(tr '\r' '\n' <"$tmp/tty" | grep packets/s | head -1)"; return 1; }
+	grep -q "call 1\|c1 " "$tmp/tty" || { echo "no output at all"; return 1; }
+}
+if command -v script >/dev/null 2>&1; then
+	check "progress line on a terminal: percent, size, packets/s, cleared" progress_shown
+	check "progress line for standard input: packets, packets/s" progress_stdin
+	check "short run: no progress line (default: after 1 s)" progress_silent "\"$ANALYZE\" --verdict $BIG"
+	check "stderr not a terminal: no progress line" progress_silent \
+		"PPTP_ANALYZE_PROGRESS_AFTER=0 \"$ANALYZE\" --verdict $BIG 2>$tmp/err; cat $tmp/err"
+	check "--decode on the terminal: no progress line" progress_silent "PPTP_ANALYZE_PROGRESS_AFTER=0 \"$ANALYZE\" --decode $BIG"
+fi
+no_progress_pipe() {
+	PPTP_ANALYZE_PROGRESS_AFTER=0 "$ANALYZE" --verdict "$BIG" 2>"$tmp/err" >/dev/null
+	[ ! -s "$tmp/err" ] || { echo "stderr: $(head -c 200 "$tmp/err")"; return 1; }
+}
+check "stderr a file: nothing on it" no_progress_pipe
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
