@@ -723,7 +723,9 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
  */
 static int starts_midsession(const pt_call *k, int dir, const pt_ppp_frame *f)
 {
-	int start_seen = (k->req_pkt || k->up_pkt) && k->gre[dir].has_seq && k->gre[dir].first_seq == 0;
+	/* the control channel knows the call (its request or reply is in the capture; packet numbers may be 0 when
+	 * the front end has none), and GRE from this side starts at 0 */
+	int start_seen = k->fsm_call >= 0 && k->gre[dir].has_seq && k->gre[dir].first_seq == 0;
 
 	return !pt_pppobs_link_start(f) && !start_seen;
 }
