@@ -171,6 +171,7 @@ int main(int argc, char **argv)
 	o.repeat = 1;
 	int listen_fd = -1;
 	o.listen_fd = &listen_fd;
+	opterr = 0; /* our own one-line messages, named "pptp-conform:" whatever argv[0] is */
 	while ((c = getopt_long(argc, argv, "t:L:S:p:u:s:r:d:T:w:lvhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 't': o.target = optarg; break;
@@ -218,7 +219,13 @@ int main(int argc, char **argv)
 		case 2: junit = optarg; break;
 		case 3: json = optarg; break;
 		case 'w': o.pcap = optarg; break;
-		case 4: o.seed = strtoull(optarg, NULL, 0); break;
+		case 4: {
+			char *end;
+			o.seed = strtoull(optarg, &end, 0);
+			if (!*optarg || *end)
+				die("--seed %s: a number%s", optarg, "");
+			break;
+		}
 		case 5: o.inner = optarg; break;
 		case 6: o.peer_has = optarg; break;
 		case 20: {
@@ -258,7 +265,20 @@ int main(int argc, char **argv)
 		case 'v': o.verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("pptp-conform %s\n", PT_VERSION); return 0;
-		default: usage(stderr); return 2;
+		default: {
+			const char *w = argv[optind - 1];
+			int len = (int)strcspn(w, "=");
+			if (strncmp(w, "--", 2) != 0)
+				fprintf(stderr, strchr("tLSpusrdTw", optopt) ? "pptp-conform: -%c needs a value (try --help)\n"
+								     : "pptp-conform: unknown option '-%c' (try --help)\n", optopt);
+			else if (!optopt)
+				fprintf(stderr, "pptp-conform: unknown option '%.*s' (try --help)\n", len, w);
+			else if (w[len])
+				fprintf(stderr, "pptp-conform: %.*s takes no value (try --help)\n", len, w);
+			else
+				fprintf(stderr, "pptp-conform: %s needs a value (try --help)\n", w);
+			return 2;
+		}
 		}
 	}
 	if (optind < argc)

@@ -212,6 +212,10 @@ check "pptp-analyze: unknown option" err_is "^pptp-analyze: unknown option '--fr
 check "pptp-analyze: password file" err_is '^pptp-analyze: /nonexistent: ' 2 "$ANALYZE" --password-file /nonexistent "$CAP"
 check "pptp-conform: scenario file" err_is '^pptp-conform: /nonexistent\.pptp: ' 2 "$CONFORM" --list --run /nonexistent.pptp
 check "pptp-conform: library folder" err_is '^pptp-conform: /nonexistent: ' 2 "$CONFORM" --list --scenarios /nonexistent
+check "pptp-conform: unknown option" err_is "^pptp-conform: unknown option '--frobnicate'" 2 "$CONFORM" --frobnicate
+check "pptp-conform: a value missing" err_is "^pptp-conform: --scenario needs a value" 2 "$CONFORM" --list --scenario
+check "pptp-conform: a value not wanted" err_is "^pptp-conform: --tap takes no value" 2 "$CONFORM" --list --tap=1
+check "pptp-conform: --seed not a number" err_is "^pptp-conform: --seed abc: " 2 "$CONFORM" --list --seed abc
 
 # 7. colour: --color=always paints without changing a word; auto only on a terminal (under script), NO_COLOR, TERM=dumb
 esc=$(printf '\033')
