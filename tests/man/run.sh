@@ -141,6 +141,17 @@ if [ -f mk/install.mk ]; then
 	if command -v mandoc >/dev/null 2>&1; then check "installed page renders" installed_man; fi
 	installed_analyze() { "$dest/usr/local/bin/pptp-analyze" --version | grep -q '^pptp-analyze '; }
 	check "installed pptp-analyze runs" installed_analyze
+	# bash-completion finds the installed file by the command name (XDG_DATA_DIRS points it at the staging root)
+	lazy_loaded() {
+		for cmd in pptp-analyze pptp-conform; do
+			XDG_DATA_DIRS="$dest/usr/local/share" BASH_COMPLETION_USER_DIR=/nonexistent bash -c \
+				". /usr/share/bash-completion/bash_completion; __load_completion $cmd; complete -p $cmd" 2>&1 |
+				grep -q "_$(echo $cmd | tr - _) $cmd\$" || { echo "bash-completion does not load $cmd from $dest"; return 1; }
+		done
+	}
+	if [ -f /usr/share/bash-completion/bash_completion ]; then
+		check "bash-completion loads the installed completion for both programs" lazy_loaded
+	fi
 	uninstall_run() {
 		make -s uninstall DESTDIR="$dest" PREFIX=/usr/local >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; return 1; }
 		left=$(find "$dest" ! -type d)
