@@ -9,6 +9,7 @@
 #           verdict, and for each FAIL the classification kept in tools/lab/interop-notes
 #           (scenario id, then "pptpd: ..." for a departure of the peer with its RFC section and
 #           the evidence, or "scenario: ..." for a scenario that was wrong and was fixed).
+#   INTEROP_DOC_ONLY=1 writes docs/interop.md again from the last run's results (after editing the notes).
 #   exit    0 when every FAIL is classified; 1 when a FAIL has no note (read it, then classify
 #           it or fix the scenario); 2 for setup errors. Needs root (network namespaces).
 set -uo pipefail
@@ -40,8 +41,10 @@ run() { # run NAME PPP-OPTS PEER-HAS [pptp-conform args...]
     "$here/peer-stop" >/dev/null 2>&1 || true
 }
 
+if [ -z "${INTEROP_DOC_ONLY:-}" ]; then
 run pptpd-mppe128 'require-mschap-v2 require-mppe-128 mppe-stateful' mppe-stateful
 run pptpd-mppe40 'require-mschap-v2 require-mppe-40 mppe-stateful' mppe40,mppe-stateful -s 'mppe-40-*'
+fi
 
 # what pptp-analyze says of the run's own capture (the same password): the verdicts must agree
 for name in pptpd-mppe128 pptpd-mppe40; do
