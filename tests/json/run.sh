@@ -22,12 +22,17 @@ fi
 
 # docs/json.md tables -> {"capture": {"file": ["string", "always"], ...}, ...}
 awk -F'|' '
-	/^## `/ { s = $0; sub(/^## `/, "", s); sub(/`.*/, "", s); sec = s; next }
-	/^## / { sec = ""; next }
-	sec != "" && /^\| / && $2 !~ /^ *member *$/ && $2 !~ /^-+$/ {
+	/^## `/ {
+		h = $0; sub(/^## /, "", h); sub(/ \(.*/, "", h); nsec = 0
+		while (match(h, /`[^`]*`/)) { sec[++nsec] = substr(h, RSTART + 1, RLENGTH - 2); h = substr(h, RSTART + RLENGTH) }
+		next
+	}
+	/^## / { nsec = 0; next }
+	nsec && /^\| / && $2 !~ /^ *member *$/ && $2 !~ /^-+$/ {
 		t = $3; gsub(/ /, "", t); p = $4; gsub(/ /, "", p)
 		n = split($2, names, ",")
-		for (i = 1; i <= n; i++) { m = names[i]; gsub(/[ `]/, "", m); if (m != "") print sec, m, t, p }
+		for (j = 1; j <= nsec; j++)
+			for (i = 1; i <= n; i++) { m = names[i]; gsub(/[ `]/, "", m); if (m != "") print sec[j], m, t, p }
 	}' "$DOC" >"$tmp/fields"
 jq -R -n '[inputs | split(" ") | {s: .[0], m: .[1], t: .[2], p: .[3]}]
 	| reduce .[] as $f ({}; .[$f.s][$f.m] = [$f.t, $f.p])' <"$tmp/fields" >"$tmp/schema.json"
@@ -46,13 +51,17 @@ fi
 
 check='
 def jt: if type == "boolean" then "bool" else type end;
+# the members of object $v against table $s, named $n in messages
+def members($v; $s; $n):
+	[$v | keys[] | select($s[.] == null) | "\($n): member \(.) is not in the table"]
+	+ [$s | to_entries[] | .key as $k | select(.value[1] == "always" and ($v | has($k) | not)) | "\($n): member \($k) marked always is missing"]
+	+ [$s | to_entries[] | .key as $k | .value[0] as $t | select($v | has($k)) | select(($v[$k] | jt) != $t) | "\($n): member \($k) is \($v[$k] | jt), the table says \($t)"];
 . as $o
 | if (type != "object") then "not an object"
   elif ($schema[$o.type // ""] == null) then "undocumented line type \($o.type)"
-  else $schema[$o.type] as $s
-  | ([$o | keys[] | select($s[.] == null) | "\($o.type): member \(.) is not in the table"]
-     + [$s | to_entries[] | .key as $k | select(.value[1] == "always" and ($o | has($k) | not)) | "\($o.type): member \($k) marked always is missing"]
-     + [$s | to_entries[] | .key as $k | .value[0] as $t | select($o | has($k)) | select(($o[$k] | jt) != $t) | "\($o.type): member \($k) is \($o[$k] | jt), the table says \($t)"]
+  else (members($o; $schema[$o.type]; $o.type)
+     + [$schema | to_entries[] | select(.key | startswith($o.type + ".")) | (.key | ltrimstr($o.type + ".")) as $m
+        | select($o | has($m)) | if ($o[$m] | type) == "object" then members($o[$m]; .value; .key)[] else "\(.key) is not an object" end]
      + (if $o.type == "verdict" and ($codes | index([$o.verdict]) | not) then ["verdict code \($o.verdict) is not documented"] else [] end))
   | if length == 0 then "ok" else .[] end
   end'
