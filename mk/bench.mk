@@ -1,0 +1,43 @@
+# mk/bench.mk: the benchmark (issue 22, docs/performance.md), included by the top Makefile; never part of make check.
+#
+#   make build/rel/pptp-gencap   the capture generator (tools/gencap/)
+#   make bench                   generate, then time pptp-analyze, tshark, tcpdump and the floors on the same file
+#   make bench BENCH_SIZE=64M BENCH_SCALES="1 4 16" BENCH_SEED=1
+
+GENCAP_SRCS := $(sort $(wildcard tools/gencap/*.c))
+GENCAP_HDRS := tools/gencap/gencap.h $(LIB_HDRS)
+BENCH_DIR   ?= build/bench
+BENCH_SIZE  ?= 40M
+BENCH_SCALES ?= 1 4 16
+BENCH_SEED  ?= 1
+
+$(REL)/tools/gencap/%.o: tools/gencap/%.c $(GENCAP_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+$(SAN)/tools/gencap/%.o: tools/gencap/%.c $(GENCAP_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+$(REL)/pptp-gencap: $(GENCAP_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
+$(SAN)/pptp-gencap: $(GENCAP_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
+
+# the floors: a bare libpcap loop, and SHA-1 + RC4 over the same packets with the same key changes
+$(REL)/bench/pcaploop: tools/bench/pcaploop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -o $@ $< $(PCAP_LIBS)
+$(REL)/bench/cryptofloor: tools/bench/cryptofloor.c $(REL)/libpptp.a $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -o $@ $< $(REL)/libpptp.a $(PCAP_LIBS) $(GCRYPT_LIBS) $(BENCH_SSL_LIBS)
+
+BENCH_SSL_LIBS := $(shell $(PKGCONF) --libs libcrypto 2>/dev/null)
+BENCH_SSL_CFLAGS := $(shell $(PKGCONF) --exists libcrypto 2>/dev/null && echo -DBENCH_OPENSSL)
+$(REL)/bench/cryptofloor: REL_CFLAGS += $(BENCH_SSL_CFLAGS)
+
+.PHONY: bench gencap
+gencap: $(REL)/pptp-gencap
+all: $(REL)/pptp-gencap
+bench: bin/pptp-analyze $(REL)/pptp-gencap $(REL)/bench/pcaploop $(REL)/bench/cryptofloor
+	BENCH_DIR=$(BENCH_DIR) BENCH_SIZE=$(BENCH_SIZE) BENCH_SCALES="$(BENCH_SCALES)" BENCH_SEED=$(BENCH_SEED) \
+	  REL=$(REL) sh tools/bench/run.sh
