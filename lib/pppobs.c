@@ -549,6 +549,13 @@ static void on_conf_reply(pt_pppobs *o, int kind, int dir, const pt_cp_pkt *p, c
 	size_t diff;
 
 	(void)pt_cp_opts_check(kind, p->code, &p->rest, p->complete, sink, at);
+	if (!s->req.valid && o->start_unseen && !s->n_conf_req) {
+		/* the capture misses the call's start: this answers a request sent before it.  RFC 1661 5.2: an Ack
+		 * repeats that request exactly, so it stands for it; a Nak or Reject says nothing we can use */
+		if (p->code != PT_CP_CONF_ACK)
+			return;
+		req_store(&s->req, p->id, &p->rest);
+	}
 	if (!s->req.valid) {
 		pt_report(sink, PT_R_PPP_CP_UNSOLICITED_REPLY, at, "%s %s id %u from %s: %s sent no Configure-Request",
 			  kn, cn, p->id, side_name(dir), side_name(q));

@@ -130,6 +130,7 @@ typedef struct pt_pppobs {
 	pt_pppobs_ipv6cp ipv6cp[2];
 	pt_pppobs_auth auth[2];          /* indexed by the authenticator */
 	uint8_t auth_done;   /* LCP opened and every negotiated authentication succeeded */
+	uint8_t start_unseen; /* the capture misses the call's start: replies to requests before it are no fault */
 	uint8_t midsession;  /* the capture started after LCP, authentication and the NCPs: their
 	                      * negotiation is not in it (pt_pppobs_assume_open) */
 	uint32_t once;       /* per-call "reported already" bits of the per-frame rules */

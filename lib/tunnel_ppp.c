@@ -721,13 +721,11 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
  * not in the capture either: no Outgoing/Incoming-Call pair, or GRE sequence numbers that do not start
  * at 0 (RFC 2637 4.3).  With the start in the capture, the same frame is a fault of the sender.
  */
-static int starts_midsession(const pt_call *k, int dir, const pt_ppp_frame *f)
+static int start_seen(const pt_call *k, int dir)
 {
 	/* the control channel knows the call (its request or reply is in the capture; packet numbers may be 0 when
 	 * the front end has none), and GRE from this side starts at 0 */
-	int start_seen = k->fsm_call >= 0 && k->gre[dir].has_seq && k->gre[dir].first_seq == 0;
-
-	return !pt_pppobs_link_start(f) && !start_seen;
+	return k->fsm_call >= 0 && k->gre[dir].has_seq && k->gre[dir].first_seq == 0;
 }
 
 /* An 0x00FD frame of a session whose CCP was negotiated before the capture: what its MPPE header shows. */
@@ -780,11 +778,16 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 		uint8_t alg = x->auth[0].alg ? x->auth[0].alg : x->auth[1].alg;
 		decode_line(t, at, "  ", ppp, len, alg);
 	}
-	if (!x->ppp.n_frames[0] && !x->ppp.n_frames[1] && starts_midsession(k, dir, &f)) {
-		pt_pppobs_assume_open(&x->ppp, dir, &f, &t->sink, at);
-		x->midsession_pkt = at->pkt;
-		if (!k->up)
-			k->up_inferred = 1;
+	if (!x->ppp.n_frames[0] && !x->ppp.n_frames[1] && !start_seen(k, dir)) {
+		/* the call's start is not in the capture: a reply to an earlier request is no fault, and a first
+		 * frame that is not link establishment means the session was already up */
+		x->ppp.start_unseen = 1;
+		if (!pt_pppobs_link_start(&f)) {
+			pt_pppobs_assume_open(&x->ppp, dir, &f, &t->sink, at);
+			x->midsession_pkt = at->pkt;
+			if (!k->up)
+				k->up_inferred = 1;
+		}
 	}
 	memset(&ev, 0, sizeof ev);
 	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);

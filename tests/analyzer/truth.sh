@@ -381,6 +381,18 @@ run link-vlan
 verdict ok
 run link-qinq
 verdict ok
+# ---- point 1 again: a capture that starts in the middle of LCP ----
+run t-midlcp
+norule ppp.cp.unsolicited_reply
+norule ppp.lcp.ncp_before_open
+norule ppp.negotiation.not_captured
+says "LCP        opened"
+verdict ok
+status 0
+# with the call's start in the capture, an Ack of no request stays a fault of its sender
+run r-ppp-cp-negotiation
+rule ppp.cp.unsolicited_reply
+
 
 # ---- point 10: the verdict is a table; every code it can write has a test ----
 cur=list-verdicts
