@@ -202,7 +202,10 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 		}
 		fputc('\n', f);
 	} else if (k->up_inferred) {
-		fprintf(f, "    up         before the capture started (not seen on the control channel)\n");
+		if (x->ppp.midsession || !k->d[0].ppp_frames || !k->d[1].ppp_frames)
+			fprintf(f, "    up         before the capture started (not seen on the control channel)\n");
+		else
+			fprintf(f, "    up         PPP both ways (the control messages that connected it are not in the capture)\n");
 	} else if (k->conn) {
 		fprintf(f, "    not connected%s\n", k->down ? " (refused)" : "");
 	}

@@ -761,6 +761,9 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 	if (!x)
 		return;
 	k->d[dir].ppp_frames++;
+	/* a call the control channel does not know, carrying PPP both ways: it is up, whatever set it up */
+	if (!k->up && !k->up_inferred && k->fsm_call < 0 && k->d[0].ppp_frames && k->d[1].ppp_frames)
+		k->up_inferred = 1;
 	rc = pt_ppp_parse(&c, &f);
 	if (rc != PT_OK) {
 		k->d[dir].bad_frames++;

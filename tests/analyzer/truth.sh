@@ -122,6 +122,14 @@ status 0
 run t-gre-unknown-call
 rule gre.call.unknown
 norule gre.call.no_control
+# on every capture: a call whose verdict says it worked is never "up": false in JSON
+for f in build/captures/*.pcap captures/real/*.pcap; do
+	[ -f "$f" ] || continue
+	cur=$f
+	"$A" --json "$f" 2>/dev/null >"$tmp/json"
+	jqall '([.[] | select(.type == "call")] | map({key: (.call | tostring), value: .up}) | from_entries) as $up
+		| [.[] | select(.type == "verdict" and .ok == true and .call != null) | $up[.call | tostring]] | all(. == true)'
+done
 
 # ---- point 4: short and one-sided captures ----
 # only the control channel: "control channel only", never "GRE is blocked"
