@@ -104,3 +104,28 @@ fuzz: fuzz-build fuzz-seeds
 check-run: $(FUZZ_BINS) $(FUZZ_REPLAYS) $(FUZZ_TOOLS)
 
 DEPS += clang libclang-rt-14-dev
+
+# Line coverage of lib/ and analyzer/ reached by a corpus: each harness built with clang's source-based
+# coverage around the replay driver, run over build/fuzz/corpus/NAME, the seeds and the kept corpus;
+# llvm-cov's summary per harness goes to build/fuzz/cov/NAME.txt.
+FZ_COV_CFLAGS := $(STD) -O1 -g -fprofile-instr-generate -fcoverage-mapping $(INC) -Itests/fuzz -Ianalyzer
+.PHONY: fuzz-cov
+fuzz-cov: fuzz-seeds
+	@mkdir -p $(FZ)/cov
+	@for n in $(or $(FUZZ_ONLY),$(FUZZ_NAMES)); do \
+		src=tests/fuzz/fuzz_$$n.c; def=; \
+		case $$n in lcp) src=tests/fuzz/fuzz_cp.c def=-DFZ_CP_KIND=0;; ccp) src=tests/fuzz/fuzz_cp.c def=-DFZ_CP_KIND=1;; \
+		ipcp) src=tests/fuzz/fuzz_cp.c def=-DFZ_CP_KIND=2;; ipv6cp) src=tests/fuzz/fuzz_cp.c def=-DFZ_CP_KIND=3;; \
+		pap) src=tests/fuzz/fuzz_auth.c def=-DFZ_AUTH=1;; chap) src=tests/fuzz/fuzz_auth.c def=-DFZ_AUTH=2;; \
+		mschap) src=tests/fuzz/fuzz_auth.c def=-DFZ_AUTH=3;; esac; \
+		an=; [ $$n = analyzer ] && an="$(FZ_ANALYZER_NOMAIN) analyzer/main.c" def=-DPA_NO_MAIN; \
+		$(FUZZ_CC) $(FZ_COV_CFLAGS) $$def -o $(FZ)/cov/fuzz_$$n $$src tests/fuzz/standalone.c $$an $(LIB_SRCS) \
+			$(PCAP_LIBS) $(GCRYPT_LIBS) || exit 1; \
+		dirs=; for d in $(FZ)/corpus/$$n $(FZ)/seeds/$$n tests/fuzz/corpus/$$n tests/fuzz/regress/$$n; do \
+			[ -d $$d ] && dirs="$$dirs $$d"; done; \
+		LLVM_PROFILE_FILE=$(FZ)/cov/$$n.profraw $(FUZZ_NICE) $(FZ)/cov/fuzz_$$n $$dirs 2>/dev/null; \
+		llvm-profdata merge -o $(FZ)/cov/$$n.profdata $(FZ)/cov/$$n.profraw && \
+		llvm-cov report $(FZ)/cov/fuzz_$$n -instr-profile=$(FZ)/cov/$$n.profdata $(LIB_SRCS) $$an \
+			2>/dev/null > $(FZ)/cov/$$n.txt; \
+		printf '%-10s ' $$n; tail -1 $(FZ)/cov/$$n.txt; \
+	done
