@@ -180,6 +180,15 @@ static void mppe_setup(gc_end *e)
 	e->stateless = (r->tx_bits & PT_CCP_MPPE_H) != 0;
 	if (pt_mppe_init(&e->tx, send, bits, e->stateless ? PT_MPPE_OPT_STATELESS : 0) != PT_OK)
 		return;
+	if (gen_of(e->call)->keylog) {
+		/* packets from here on, GRE key (the receiver's Call ID), bits, stateless, start key */
+		gc_gen *g = gen_of(e->call);
+		fprintf(g->keylog, "%llu %u %d %d ", (unsigned long long)g->out.pkts, e->call->call_id[!e->side], bits,
+			e->stateless);
+		for (size_t i = 0; i < pt_mppe_key_len(bits); i++)
+			fprintf(g->keylog, "%02x", send[i]);
+		fputc('\n', g->keylog);
+	}
 	pt_wipe(send, sizeof send);
 	pt_wipe(recv, sizeof recv);
 	e->bits = bits;

@@ -123,6 +123,7 @@ typedef struct gc_gen {
 	uint16_t next_call_id;
 	uint32_t next_host;
 	unsigned loss_ppm, reorder_ppm;
+	FILE *keylog;           /* --keylog: the start keys of each direction, for the crypto floor */
 	/* totals for the summary line */
 	uint64_t calls, sessions, calls_failed, lost, reordered, prof_calls[GC_P__N];
 } gc_gen;

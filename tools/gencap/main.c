@@ -12,12 +12,13 @@ enum gc_sess_state { GC_S_SYN, GC_S_SYNACK, GC_S_ACK, GC_S_SCCRQ, GC_S_SCCRP, GC
 
 static void usage(void)
 {
-	fputs("usage: pptp-gencap -o FILE [--size SIZE] [--seed N] [--sessions N] [--loss PPM] [--reorder PPM] [-q]\n"
+	fputs("usage: pptp-gencap -o FILE [--size SIZE] [--seed N] [--sessions N] [--loss PPM] [--reorder PPM] [--keylog FILE] [-q]\n"
 	      "  --size SIZE     capture size, with k/M/G suffix (default 10M)\n"
 	      "  --seed N        the capture follows from N alone (default 1)\n"
 	      "  --sessions N    control connections at once (default 8), up to 3 calls each\n"
 	      "  --loss PPM      GRE data packets lost before the capture point, per million (default 1000)\n"
 	      "  --reorder PPM   stateless data packets arriving after the next one, per million (default 1000)\n"
+	      "  --keylog FILE   each direction's MPPE start key (for tools/bench/cryptofloor: a secret, as SSLKEYLOGFILE)\n"
 	      "  -q              no progress line, no summary\n"
 	      "The password of every call is \"wonderland42\", user alice.\n", stderr);
 	exit(2);
@@ -325,6 +326,13 @@ int main(int argc, char **argv)
 			g.loss_ppm = (unsigned)parse_num(v), i++;
 		else if (!strcmp(a, "--reorder"))
 			g.reorder_ppm = (unsigned)parse_num(v), i++;
+		else if (!strcmp(a, "--keylog")) {
+			if (!(g.keylog = fopen(v, "w"))) {
+				perror(v);
+				return 1;
+			}
+			i++;
+		}
 		else
 			usage();
 	}
@@ -390,6 +398,10 @@ int main(int argc, char **argv)
 			(unsigned long long)g.prof_calls[2], (unsigned long long)g.prof_calls[3],
 			(unsigned long long)g.prof_calls[4], (unsigned long long)g.calls_failed, (unsigned long long)g.lost,
 			(unsigned long long)g.reordered);
+	if (g.keylog && fclose(g.keylog)) {
+		perror("keylog");
+		return 1;
+	}
 	pt_cred_wipe(&g.cred);
 	return 0;
 }
