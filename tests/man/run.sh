@@ -106,7 +106,12 @@ if command -v mandoc >/dev/null 2>&1; then check "man/pptp-scenario.5 examples p
 # 4. make install into a staging root; the installed pptp-conform finds the installed library
 dest=$tmp/root
 install_run() {
-	make -s install DESTDIR="$dest" PREFIX=/usr/local INSTALL_PLUGIN=no >"$tmp/install.log" 2>&1 ||
+	# the programs as make check built them: -o, so that nothing is rebuilt here (others may be editing the tree)
+	if [ ! -x build/inst/pptp-conform ] || [ ! -x bin/pptp-analyze ]; then
+		make -s bin/pptp-analyze build/inst/pptp-conform >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; return 1; }
+	fi
+	make -s -o bin/pptp-analyze -o build/inst/pptp-conform install DESTDIR="$dest" PREFIX=/usr/local INSTALL_PLUGIN=no \
+		>"$tmp/install.log" 2>&1 ||
 		{ cat "$tmp/install.log"; return 1; }
 }
 if [ -f mk/install.mk ]; then
