@@ -226,6 +226,7 @@ pt_conn *pt_tunnel_ctrl_open(pt_tunnel *t, const pt_addr *cli, const pt_addr *sr
 		pt_ctrl_conn_set_midstream(&c->fsm, 1);
 	/* RFC 2637 1.3: message boundaries come from the Length field; mid-stream we must find one first */
 	c->synced[0] = c->synced[1] = (uint8_t)!midstream;
+	c->gap_unsync[0] = c->gap_unsync[1] = (uint8_t)(midstream != 0);
 	t->conns[t->nconns++] = c;
 	return c;
 }
@@ -579,13 +580,17 @@ size_t pt_tunnel_ctrl_data(pt_tunnel *t, pt_conn *c, int tcpdir, const uint8_t *
 			if (left < 8)
 				break; /* wait for more */
 			c->synced[tcpdir] = 1;
-			if (c->skip_run[tcpdir]) {
+			if (c->skip_run[tcpdir] && !c->gap_unsync[tcpdir]) {
 				/* one finding per resynchronisation, with all the octets it cost */
 				pt_where w = conn_where(c, at, tcpdir_role(c, tcpdir));
 				pt_report(&t->sink, PT_R_STREAM_RESYNC, &w, "%llu octets skipped looking for a message start",
 					  (unsigned long long)c->skip_run[tcpdir]);
 				c->skip_run[tcpdir] = 0;
 			}
+			/* after bytes the capture missed, the skip is part of that loss (pptp.stream.gap, a mid-stream
+			 * start): one loss, one finding */
+			c->skip_run[tcpdir] = 0;
+			c->gap_unsync[tcpdir] = 0;
 		}
 		rc = pt_ctrl_frame_len(&cur, &mlen);
 		if (rc == PT_ETRUNC)
@@ -623,6 +628,7 @@ void pt_tunnel_ctrl_gap(pt_tunnel *t, pt_conn *c, int tcpdir, uint32_t missing, 
 	if (!c || tcpdir < 0 || tcpdir > 1)
 		return;
 	c->synced[tcpdir] = 0;
+	c->gap_unsync[tcpdir] = 1;
 	pt_ctrl_conn_note_gap(&c->fsm);
 	/* a capture that starts mid-stream is reported once as such, not as a gap */
 	if (missing == 0 && c->midstream && !c->bytes[tcpdir])

@@ -52,6 +52,7 @@ typedef struct pt_conn {
 	uint8_t end_how, end_dir;
 	uint64_t skipped[2];           /* octets dropped while resynchronising */
 	uint64_t skip_run[2];          /* ... in the resynchronisation under way */
+	uint8_t gap_unsync[2];         /* unsynchronised by bytes the capture missed (a gap, a mid-stream start) */
 	size_t pending[2];             /* octets of an unfinished message waiting for the rest */
 	uint64_t msgs[2], bytes[2];    /* per TCP dir */
 	uint64_t first_pkt, last_pkt;
