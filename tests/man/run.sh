@@ -144,6 +144,13 @@ if [ -f mk/install.mk ]; then
 	check "installed pptp-conform's default library follows PREFIX" compiled_default
 	installed_man() { mandoc -T ascii "$dest/usr/local/share/man/man1/pptp-analyze.1" | grep -q 'pptp-analyze'; }
 	if command -v mandoc >/dev/null 2>&1; then check "installed page renders" installed_man; fi
+	man_finds() { # man(1) finds each page by name and section in the installed tree
+		for p in "1 pptp-analyze" "1 pptp-conform" "5 pptp-scenario"; do
+			set -- $p
+			man -M "$dest/usr/local/share/man" -w "$1" "$2" 2>/dev/null | grep -q "/man$1/$2.$1" || { echo "man does not find $2($1)"; return 1; }
+		done
+	}
+	if command -v man >/dev/null 2>&1; then check "man finds the installed pages" man_finds; fi
 	installed_analyze() { "$dest/usr/local/bin/pptp-analyze" --version | grep -q '^pptp-analyze '; }
 	check "installed pptp-analyze runs" installed_analyze
 	# bash-completion finds the installed file by the command name (XDG_DATA_DIRS points it at the staging root)
