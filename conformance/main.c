@@ -53,7 +53,7 @@ static void usage(FILE *f)
 	      "      --count K, --findings DIR (default findings/)\n"
 	      "      --replay FILE        run a scenario file written by --mutate (as --run)\n"
 	      "      --seed N             random values (call IDs, challenges, magic numbers) from N\n"
-	      "  -v, --verbose            print each scenario's steps as they fail\n"
+	      "  -v, --verbose            print each step on stderr as it runs, and why one stopped the scenario\n"
 	      "  -h, --help, -V, --version\n"
 	      "\n"
 	      "Exit status: 0 nothing failed, 1 a scenario failed, 2 usage or setup error.\n",

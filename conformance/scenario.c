@@ -1228,7 +1228,11 @@ void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pc
 	for (int i = 0; !rc && i < s->nstep; i++) {
 		char buf[4096];
 		mk_line l;
+		if (o->verbose)
+			fprintf(stderr, "%s:%d: %s\n", s->file, s->step[i].line, s->step[i].text);
 		rc = step(&x, tokenize(s, &s->step[i], buf, sizeof buf, &l));
+		if (o->verbose && rc)
+			fprintf(stderr, "%s:%d: %s\n", s->file, s->step[i].line, r->why);
 	}
 	/* let the last answers arrive for the checker, then end the run the way a peer would */
 	if (!rc && e->tfd >= 0)

@@ -159,6 +159,13 @@ if grep -q '<testsuite name="pptp-conform" tests="1">' "$tmp/j.xml" && grep -q '
 	ok "--junit: a testsuite with the failure"
 else ko "--junit: $(head -3 "$tmp/j.xml" 2>/dev/null | tr '\n' ' ')"; fi
 
+OUT=$tmp/verbose
+export OUT
+pair verbose bad-cookie 10 --run "$LIB/ctrl-sccrq-basic.pptp" -T 2 -v
+if grep -q 'ctrl-sccrq-basic.pptp:5: send SCCRQ' "$tmp/verbose.err" && grep -q 'ctrl-sccrq-basic.pptp:6: line 6: expected SCCRP' "$tmp/verbose.err"; then
+	ok "-v: each step, and why the scenario stopped, on stderr"
+else ko "-v: $(head -3 "$tmp/verbose.err" | tr '\n' ' ')"; fi
+
 # ---- setup and usage errors: exit 2, one line ----
 timeout 20 unshare -n sh -c 'ip link set lo up; "$0" --target 127.0.0.2 --run "$1/ctrl-sccrq-basic.pptp" -T 2' "$C" "$LIB" >"$tmp/refused.out" 2>"$tmp/refused.err"
 rc=$?
