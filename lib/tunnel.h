@@ -122,6 +122,10 @@ typedef struct pt_tunnel_hooks {
 	/* after each GRE packet whose call is known: the call as it stands now (optional; the Wireshark plugin
 	 * reads the credential check and MPPE mode of that packet from it) */
 	void (*on_gre_call)(void *user, const pt_where *at, const pt_call *k);
+	/* each PAP/CHAP message of a call, after the tunnel has taken it in (optional; --audit and --wordlist keep the
+	 * handshakes from it): authenticator is the side that authenticates, k->ext->ppp.auth[authenticator] holds
+	 * the Challenge that goes with a Response */
+	void (*on_auth)(void *user, const pt_where *at, const pt_call *k, int authenticator, const struct pt_auth_msg *m);
 } pt_tunnel_hooks;
 
 typedef struct pt_tunnel_cfg {

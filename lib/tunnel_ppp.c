@@ -655,6 +655,8 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 			} else if (m->proto == PT_PPP_CHAP && m->code == PT_CHAP_SUCCESS) {
 				check_success(t, k, a, au, m, at);
 			}
+			if (t->hooks.on_auth)
+				t->hooks.on_auth(t->hooks.user, at, k, a, m);
 		}
 	}
 	if (ev->what & PT_PPPEV_AUTH_RESULT) {
