@@ -361,7 +361,7 @@ static void step(load *L, lt *t, int64_t now, int64_t setup_us)
 			L->up_now++;
 		} else {
 			t->st = LT_PING;
-			t->next_ping = now;
+			t->next_ping = now + 300000; /* the peer configures its interface when its IPCP comes up: a moment before data (as ppp open) */
 			t->pong_base = e->pongs_rcvd;
 		}
 	}
@@ -440,8 +440,13 @@ static void report(load *L, double secs, double ramp_secs)
 	else
 		printf("load: target %s port %u, %d tunnels, rate %.1f/s, duration %.1f s\n", o->target, o->port, o->load, o->rate,
 		       o->duration);
-	printf("  %s %d, up %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)\n", L->server ? "clients" : "attempts",
-	       L->attempts, L->ups, L->attempts ? 100.0 * L->ups / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
+	if (L->server)
+		printf("  clients %d, up %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)\n", L->attempts, L->ups,
+		       L->attempts ? 100.0 * L->ups / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
+	else
+		printf("  attempts %d, up %d (%.1f%%), with every ping answered %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)\n",
+		       L->attempts, L->ups, L->attempts ? 100.0 * L->ups / L->attempts : 0.0, L->attempts - L->fails,
+		       L->attempts ? 100.0 * (L->attempts - L->fails) / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
 	printf("  setup rate %.1f/s (tunnels up per second over %.1f s of ramp)\n", ramp_secs > 0 ? L->ups / ramp_secs : 0.0,
 	       ramp_secs);
 	printf("  setup latency ms (%s): p50 %.1f p90 %.1f p99 %.1f max %.1f\n",

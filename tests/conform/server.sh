@@ -114,14 +114,14 @@ load() {
 t0=$(date +%s)
 load l40 --load 100 --duration 8 -- --load 40 --rate 20 --duration 4
 secs=$(($(date +%s) - t0))
-if [ "$(cat "$tmp/l40.lrc")" = 0 ] && grep -q "attempts 40, up 40 (100.0%), failed 0" "$tmp/l40.lcli" &&
+if [ "$(cat "$tmp/l40.lrc")" = 0 ] && grep -q "attempts 40, up 40 (100.0%), with every ping answered 40 (100.0%), failed 0" "$tmp/l40.lcli" &&
    grep -q "pings: 120 sent, 120 answered" "$tmp/l40.lcli" && grep -q "clients 40, up 40 (100.0%)" "$tmp/l40.lsrv" &&
    grep -q "setup latency ms.*p50 .* p90 .* p99 .* max " "$tmp/l40.lcli" && [ "$secs" -le 30 ]; then
 	ok "--load 40 --rate 20: every tunnel up with MS-CHAPv2, MPPE and 3 pings, both sides agree ($secs s): $(grep "setup latency" "$tmp/l40.lcli" | sed "s/^ *//")"
 else ko "--load 40: exit $(cat "$tmp/l40.lrc"), $secs s: $(tr "\n" " " <"$tmp/l40.lcli" | cut -c1-400) / $(head -2 "$tmp/l40.lsrv" | tr "\n" " ")"; fi
 # a server that takes at most 10 clients at once: the 11th attempt is where failures start
 load l10 --load 10 --duration 6 -- --load 16 --rate 8 --duration 3
-if [ "$(cat "$tmp/l10.lrc")" = 1 ] && grep -q "attempts 16, up 10 (62.5%), failed 6" "$tmp/l10.lcli" &&
+if [ "$(cat "$tmp/l10.lrc")" = 1 ] && grep -q "attempts 16, up 10 (62.5%), with every ping answered 10 (62.5%), failed 6" "$tmp/l10.lcli" &&
    grep -q "first failure: attempt 11 at .* with 11 tunnels live: the connection was closed" "$tmp/l10.lcli"; then
 	ok "--load against a server that holds 10: exit 1, the first failure named ($(grep "first failure" "$tmp/l10.lcli" | sed "s/^ *//"))"
 else ko "--load against a server of 10: exit $(cat "$tmp/l10.lrc"): $(tr "\n" " " <"$tmp/l10.lcli" | cut -c1-400)"; fi
