@@ -190,7 +190,11 @@ static double run_gcrypt(unsigned long long *ok, unsigned long long *bytes)
 			}
 			(void)pt_rc4_setkey(&s->rc4, steps == PT_MPPE_CC_MASK ? s->prev : s->key, s->keylen);
 		} else {
-			/* RFC 3078 7.3 / 8.2: flag packets change key; FLUSHED re-initialises */
+			/* RFC 3078 7.3 / 8.2: flag packets change key (also those lost: one change each); FLUSHED re-initialises */
+			for (uint16_t m = (uint16_t)((s->last_cc + 1) & PT_MPPE_CC_MASK); m != cc && s->last_cc != cc;
+			     m = (uint16_t)((m + 1) & PT_MPPE_CC_MASK))
+				if ((m & 0xff) == 0xff)
+					pt_mppe_next_session_key(&s->scratch, s->start, s->key, s->bits, s->key);
 			if ((cc & 0xff) == 0xff) {
 				pt_mppe_next_session_key(&s->scratch, s->start, s->key, s->bits, s->key);
 				(void)pt_rc4_setkey(&s->rc4, s->key, s->keylen);
@@ -263,6 +267,10 @@ static double run_openssl(unsigned long long *ok)
 			}
 			RC4_set_key(&s->ork, (int)s->keylen, steps == PT_MPPE_CC_MASK ? s->prev : s->key);
 		} else {
+			for (uint16_t m = (uint16_t)((s->last_cc + 1) & PT_MPPE_CC_MASK); m != cc && s->last_cc != cc;
+			     m = (uint16_t)((m + 1) & PT_MPPE_CC_MASK))
+				if ((m & 0xff) == 0xff)
+					ossl_next_key(s);
 			if ((cc & 0xff) == 0xff) {
 				ossl_next_key(s);
 				RC4_set_key(&s->ork, (int)s->keylen, s->key);
