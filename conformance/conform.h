@@ -75,6 +75,7 @@ typedef struct cf_knobs {
 	uint8_t auth_silent;      /* never answer the authenticator (CHAP Challenge / PAP) */
 	pt_authpeer_knobs auth;   /* authentication test knobs (wrong S=, no S=, LM response ...) */
 	uint8_t loss;             /* percent of our GRE data packets lost on the way (sequence and coherency numbers used, nothing sent) */
+	uint8_t send_fail_ok;     /* a control message that cannot be sent (the target closed or reset the connection) does not fail the step */
 } cf_knobs;
 
 enum cf_role { CF_PNS = 0, CF_PAC = 1 };
@@ -135,14 +136,9 @@ struct cf_ep {
 	uint16_t peer_window;
 	uint32_t echo_id;
 	/* GRE */
-	uint32_t gre_tx_seq;      /* next sequence number to send */
-	uint32_t gre_rx_seq;      /* highest received */
-	uint32_t gre_tx_first;    /* our first sequence number */
-	uint32_t gre_peer_ack;    /* highest of our sequence numbers the peer acknowledged */
-	int gre_peer_acked;       /* it acknowledged one at all */
+	pt_gre_tx gtx;            /* our sending side: numbers, acknowledgments owed, the peer's window (lib/gre) */
 	int in_window_wait;       /* waiting for the peer's window to open (no nested waits) */
 	uint64_t window_waits;
-	int gre_rx_any, ack_pending;
 	uint64_t gre_rx, gre_tx, gre_bad, gre_lost;
 	/* PPP */
 	pt_cpeng cp[PT_CPK__N];

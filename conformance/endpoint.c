@@ -801,10 +801,8 @@ static void wait_for_window(cf_ep *e)
 	dl = cf_now_us() + 1000000; /* bounded: a peer that never acknowledges gets its window overrun after 1 s */
 	e->in_window_wait = 1;
 	for (;;) {
-		/* in flight: what we sent after the last acknowledged number (all of it if none was acked) */
-		uint32_t next = e->gre_tx_seq;
-		uint32_t inflight = e->gre_peer_acked ? next - e->gre_peer_ack - 1 : next - e->gre_tx_first;
-		if (inflight < e->peer_window || cf_now_us() >= dl || e->gfd < 0)
+		e->gtx.peer_window = e->peer_window;
+		if (pt_gre_tx_window_open(&e->gtx) || cf_now_us() >= dl || e->gfd < 0)
 			break;
 		e->window_waits++;
 		(void)cf_ep_poll(e, dl);
@@ -826,14 +824,14 @@ int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t
 	if (len && !(ov && (ov->no_seq || ov->has_seq)))
 		wait_for_window(e);
 	/* RFC 2637 4.1: the key's Call ID is the peer's */
-	pt_gre_init(&h, e->peer_call_id);
-	if (len && e->k.gre_seq && !(ov && ov->no_seq)) {
-		h.has_seq = h.s = 1;
-		h.seq = e->gre_tx_seq++;
-	}
-	if (e->gre_rx_any && e->k.auto_ack && !(ov && ov->no_ack)) {
-		h.has_ack = h.a = 1;
-		h.ack = e->gre_rx_seq;
+	{
+		/* lib/gre's sending side numbers the packet and acknowledges what came (RFC 2637 4.2) */
+		uint8_t due = e->gtx.ack_due;
+		pt_gre_tx_next(&e->gtx, &h, e->peer_call_id, len && e->k.gre_seq && !(ov && (ov->no_seq || ov->has_seq)));
+		if (!e->k.auto_ack || (ov && ov->no_ack)) {
+			h.has_ack = h.a = 0;
+			e->gtx.ack_due = due;
+		}
 	}
 	if (ov) {
 		if (ov->has_seq) {
@@ -879,8 +877,6 @@ int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t
 		snprintf(e->err, sizeof e->err, "GRE send: %s", strerror(errno));
 		return -1;
 	}
-	if (h.has_ack)
-		e->ack_pending = 0;
 	e->gre_tx++;
 	at = where_now(e);
 	record_gre(e, 1, buf, pt_wlen(&w), &at);
@@ -1293,16 +1289,7 @@ void cf_ep_gre_in(cf_ep *e, const uint8_t *b, size_t n)
 		e->gre_bad++;
 		return;
 	}
-	if (h.has_ack && (!e->gre_peer_acked || pt_gre_seq_diff(h.ack, e->gre_peer_ack) > 0)) {
-		e->gre_peer_ack = h.ack;
-		e->gre_peer_acked = 1;
-	}
-	if (h.has_seq) {
-		if (!e->gre_rx_any || pt_gre_seq_diff(h.seq, e->gre_rx_seq) > 0)
-			e->gre_rx_seq = h.seq;
-		e->gre_rx_any = 1;
-		e->ack_pending = 1;
-	}
+	pt_gre_tx_on_rx(&e->gtx, &h);
 	if (!pt_left(&c))
 		return;
 	c = pt_cur(c.p, pt_left(&c) < h.payload_len ? pt_left(&c) : h.payload_len);
@@ -1379,7 +1366,7 @@ int cf_ep_poll(cf_ep *e, int64_t deadline)
 	if (e->k.ppp_auto)
 		for (int k = 0; k < PT_CPK__N; k++)
 			pt_cpeng_tick(&e->cp[k], now);
-	if (e->ack_pending && e->k.auto_ack && e->gfd >= 0)
+	if (e->gtx.ack_due && e->k.auto_ack && e->gfd >= 0)
 		(void)cf_ep_send_gre(e, NULL, NULL, 0); /* RFC 2637 4.4: an ack-only packet */
 	return got ? 1 : e->closed && e->tfd < 0 ? -1 : 0;
 }
@@ -1476,7 +1463,7 @@ int64_t cf_ep_timers(cf_ep *e, int64_t now)
 	if (e->k.ppp_auto)
 		for (int k = 0; k < PT_CPK__N; k++)
 			pt_cpeng_tick(&e->cp[k], now);
-	if (e->ack_pending && e->k.auto_ack && e->gfd >= 0)
+	if (e->gtx.ack_due && e->k.auto_ack && e->gfd >= 0)
 		(void)cf_ep_send_gre(e, NULL, NULL, 0); /* RFC 2637 4.4: an ack-only packet */
 	return next_timer(e);
 }

@@ -552,12 +552,12 @@ static int send_ctrl(run *x, mk_line *l)
 	for (uint32_t r = 1; r < repeat; r++) {
 		if (cf_ep_send_ctrl_bytes(x->e, x->pend, x->npend, split, nsplit, gap) < 0) {
 			x->npend = 0;
-			return fail(x, l, "could not send: %s", x->e->err);
+			return x->e->k.send_fail_ok ? 0 : fail(x, l, "could not send: %s", x->e->err);
 		}
 	}
 	if (cf_ep_send_ctrl_bytes(x->e, x->pend, x->npend, split, nsplit, gap) < 0) {
 		x->npend = 0;
-		return fail(x, l, "could not send: %s", x->e->err);
+		return x->e->k.send_fail_ok ? 0 : fail(x, l, "could not send: %s", x->e->err);
 	}
 	x->npend = 0;
 	return 0;
@@ -610,7 +610,7 @@ static int gre_send(run *x, mk_line *l)
 		ov.no_seq = 1;
 		if (!ov.has_ack) {
 			ov.has_ack = 1;
-			ov.ack = x->e->gre_rx_seq;
+			ov.ack = x->e->gtx.rx_seq;
 		}
 		return cf_ep_send_gre(x->e, &ov, NULL, 0) < 0 ? fail(x, l, "%s", x->e->err) : 0;
 	}
@@ -858,7 +858,7 @@ static int set_knob(run *x, mk_line *l)
 	static const char *const known[] = { "auto_echo", "auto_ack", "gre_seq", "recv_window", "mppe_skip_cc",
 		"mppe_clear", "mppe_rfc_stateful", "no_reset_req", "lcp.mru", "lcp.magic", "lcp.pfc", "lcp.acfc",
 		"lcp.accm", "restart", "max_configure", "auth", "password", "lcp.extra", "ccp.want", "ccp.accept",
-		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", "auth_silent", "user", "auth_no_s", "auth_bad_s", "auth_skip_s_check", "auth_v1_lm", NULL };
+		"ccp.require", "ccp.nak_stateless", "ipcp.addr", "call_id", "loss", "gre.seq", "auth_silent", "user", "auth_no_s", "auth_bad_s", "auth_skip_s_check", "auth_v1_lm", "send_fail_ok", NULL };
 	int i;
 
 	for (i = 0; known[i] && strcmp(known[i], n); i++)
@@ -907,10 +907,11 @@ static int set_knob(run *x, mk_line *l)
 		explicit_bzero(pw, sizeof pw);
 	}
 	else if (!strcmp(n, "loss")) e->k.loss = (uint8_t)(u > 100 ? 100 : u);
+	else if (!strcmp(n, "send_fail_ok")) e->k.send_fail_ok = (uint8_t)u;
 	else if (!strcmp(n, "gre.seq")) {
-		e->gre_tx_seq = u;
-		if (!e->gre_tx)
-			e->gre_tx_first = u;
+		e->gtx.next_seq = u;
+		if (!e->gtx.sent)
+			e->gtx.first_seq = u;
 	}
 	else if (!strcmp(n, "auth")) {
 		int m = authm_lookup(v->val);

@@ -310,3 +310,56 @@ void pt_gre_flow_on_pkt(pt_gre_flow *self, const pt_gre_flow *peer, const pt_gre
 	if (h->has_seq && in_order)
 		check_window(self, peer, sink, at);
 }
+
+/* ---- the sending side (RFC 2637 4.2-4.4) ---- */
+
+void pt_gre_tx_init(pt_gre_tx *t, uint32_t first_seq, uint16_t peer_window)
+{
+	memset(t, 0, sizeof *t);
+	t->next_seq = t->first_seq = first_seq;
+	t->peer_window = peer_window;
+}
+
+void pt_gre_tx_on_rx(pt_gre_tx *t, const pt_gre_hdr *h)
+{
+	if (h->has_seq && (!t->rx_any || pt_gre_seq_diff(h->seq, t->rx_seq) > 0)) {
+		t->rx_seq = h->seq;
+		t->rx_any = 1;
+		t->ack_due = 1;
+	}
+	/* an acknowledgment of a number not sent yet is not kept (gre.ack.ahead reports it) */
+	if (h->has_ack && t->sent && pt_gre_seq_diff(h->ack, t->next_seq - 1) <= 0 &&
+	    (!t->peer_acked || pt_gre_seq_diff(h->ack, t->peer_ack) > 0)) {
+		t->peer_ack = h->ack;
+		t->peer_acked = 1;
+	}
+}
+
+void pt_gre_tx_next(pt_gre_tx *t, pt_gre_hdr *h, uint16_t call_id, int has_payload)
+{
+	pt_gre_init(h, call_id);
+	if (has_payload) {
+		h->s = h->has_seq = 1;
+		h->seq = t->next_seq++;
+		t->sent++;
+	}
+	if (t->rx_any) {
+		/* RFC 2637 4.2: the highest number received in sequence */
+		h->a = h->has_ack = 1;
+		h->ack = t->rx_seq;
+		t->acked_rx = t->rx_seq;
+		t->ack_due = 0;
+	}
+}
+
+uint32_t pt_gre_tx_in_flight(const pt_gre_tx *t)
+{
+	if (!t->sent)
+		return 0;
+	return t->peer_acked ? t->next_seq - 1 - t->peer_ack : t->next_seq - t->first_seq;
+}
+
+int pt_gre_tx_window_open(const pt_gre_tx *t)
+{
+	return !t->peer_window || pt_gre_tx_in_flight(t) < t->peer_window;
+}

@@ -115,4 +115,35 @@ void pt_gre_flow_set_window(pt_gre_flow *f, uint16_t peer_window);
 void pt_gre_flow_on_pkt(pt_gre_flow *self, const pt_gre_flow *peer, const pt_gre_hdr *h, size_t payload_len,
 			const pt_sink *sink, const pt_where *at);
 
+
+/*
+ * One end's sending side of a call (RFC 2637 4.2-4.4), for a peer or a generator: the numbers it
+ * sends, the acknowledgments it owes, and the receive window the other end announced.  No clock:
+ * an acknowledgment owed is sent piggybacked on the next payload packet or alone when the caller
+ * decides (RFC 2637 4.4 leaves the timing to the implementation).
+ */
+typedef struct pt_gre_tx {
+	uint32_t next_seq;      /* next sequence number to send */
+	uint32_t first_seq;
+	uint64_t sent;          /* payload packets sent */
+	uint32_t peer_ack;      /* highest of our numbers the other end acknowledged */
+	uint8_t peer_acked;
+	uint32_t rx_seq;        /* highest number received from the other end */
+	uint8_t rx_any;
+	uint8_t ack_due;        /* rx_seq not acknowledged yet */
+	uint32_t acked_rx;      /* the last acknowledgment we sent */
+	uint16_t peer_window;   /* the other end's Packet Recv. Window Size; 0 = no limit */
+} pt_gre_tx;
+
+void pt_gre_tx_init(pt_gre_tx *t, uint32_t first_seq, uint16_t peer_window);
+/* A received header: its sequence number is owed an acknowledgment, its acknowledgment frees window. */
+void pt_gre_tx_on_rx(pt_gre_tx *t, const pt_gre_hdr *h);
+/* Fill h for the next packet to call_id: S and the next number when it carries a payload, A with the
+ * highest number received when one is known (then nothing is owed any more). */
+void pt_gre_tx_next(pt_gre_tx *t, pt_gre_hdr *h, uint16_t call_id, int has_payload);
+/* Payload packets sent and not acknowledged yet. */
+uint32_t pt_gre_tx_in_flight(const pt_gre_tx *t);
+/* RFC 2637 4.4: may another payload packet be sent now? */
+int pt_gre_tx_window_open(const pt_gre_tx *t);
+
 #endif
