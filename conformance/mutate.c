@@ -378,7 +378,7 @@ int cf_mutate_run(const cf_opts *o0)
 							"# (messages %d..%d, %s layer); the last one delivered before the failure: %s\n"
 							"# the probe said: %s\n"
 							"# replay: pptp-conform --replay %s --target ADDR (PASS: the target survives)\n"
-							"title \"mutation %d of seed %llu (%s) and the liveness probe after it\"\nrfc \"%s\"\nallow *\n%s",
+							"title \"mutation %d of seed %llu (%s) and the liveness probe after it\"\nrfc \"%s\"\nallow *\n%sset send_fail_ok 1\n",
 							(unsigned long long)o.seed, layers[0], layers[nb ? nb - 1 : 0], mu_layer_name[layer], whats[last],
 							why, path, layers[last], (unsigned long long)o.seed, mu_layer_name[layer], mu_layer_rfc[layer],
 							mu_setup(layer));
