@@ -23,7 +23,10 @@ $(REL)/pptp-gencap: $(GENCAP_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
 $(SAN)/pptp-gencap: $(GENCAP_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
 
-# the floors: a bare libpcap loop, and SHA-1 + RC4 over the same packets with the same key changes
+# the runner (wall, CPU and peak RSS of one command, from wait4) and the floors: a bare libpcap loop, and SHA-1 + RC4 over the same packets with the same key changes
+$(REL)/bench/rusage: tools/bench/rusage.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -o $@ $<
 $(REL)/bench/pcaploop: tools/bench/pcaploop.c
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -o $@ $< $(PCAP_LIBS)
@@ -38,6 +41,6 @@ $(REL)/bench/cryptofloor: REL_CFLAGS += $(BENCH_SSL_CFLAGS)
 .PHONY: bench gencap
 gencap: $(REL)/pptp-gencap
 all: $(REL)/pptp-gencap
-bench: bin/pptp-analyze $(REL)/pptp-gencap $(REL)/bench/pcaploop $(REL)/bench/cryptofloor
+bench: bin/pptp-analyze $(REL)/pptp-gencap $(REL)/bench/rusage $(REL)/bench/pcaploop $(REL)/bench/cryptofloor
 	BENCH_DIR=$(BENCH_DIR) BENCH_SIZE=$(BENCH_SIZE) BENCH_SCALES="$(BENCH_SCALES)" BENCH_SEED=$(BENCH_SEED) \
 	  REL=$(REL) sh tools/bench/run.sh
