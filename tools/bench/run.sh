@@ -1,5 +1,3 @@
-	"$TIME" "$DIR/time.out" "$@" >"$DIR/out.$name" 2>"$DIR/err.$name" || true
-	read -r w c m rc <"$DIR/time.out" || true
 #!/bin/sh
 # tools/bench/run.sh: make bench (issue 22): one generated capture per scale, then pptp-analyze (without and with
 # credentials, with --write-decrypted), tshark -n, tcpdump -n, a bare libpcap loop and the crypto floor on that same
