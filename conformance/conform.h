@@ -104,6 +104,7 @@ typedef struct cf_opts {
 	int mutate;               /* --mutate: mutation run */
 	long count;               /* --count K mutated messages */
 	const char *findings;     /* --findings DIR: where a mutation failure is written as a scenario */
+	const char *json_file;    /* --json FILE: load and mutation runs write their summary there as one JSON line */
 	int verbose;
 } cf_opts;
 
@@ -273,6 +274,8 @@ void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pc
 /* ---- load and mutation runs (load.c, mutate.c): exit status 0, 1 or 2 as the library run ---- */
 int cf_load_run(const cf_opts *o);
 int cf_mutate_run(const cf_opts *o);
+/* A string as a JSON string (quotes, backslashes and control characters escaped). */
+void cf_json_str(FILE *f, const char *s);
 
 /* ---- outputs ---- */
 typedef struct cf_out {

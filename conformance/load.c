@@ -460,6 +460,31 @@ static void report(load *L, double secs, double ramp_secs)
 	else
 		printf("  first failure: none\n");
 	printf("  ran %.1f s\n", secs);
+	if (o->json_file) {
+		/* the same figures as one JSON line (--json FILE) */
+		FILE *f = fopen(o->json_file, "w");
+		if (!f) {
+			fprintf(stderr, "pptp-conform: %s: %s\n", o->json_file, strerror(errno));
+			return;
+		}
+		fprintf(f, "{\"type\":\"load\",\"role\":\"%s\",\"address\":", L->server ? "server" : "client");
+		cf_json_str(f, L->server ? o->listen : o->target);
+		fprintf(f, ",\"port\":%u,\"load\":%d,\"rate\":%.3f,\"duration\":%.3f,\"attempts\":%d,\"up\":%d,\"complete\":%d,\"failed\":%d,"
+			   "\"peak_concurrent\":%d,\"peak_up\":%d,\"setup_rate\":%.3f,\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
+			   "\"pings_sent\":%d,\"pings_answered\":%d,\"seconds\":%.3f,\"first_failure\":",
+			o->port, o->load, L->server ? 0.0 : o->rate, o->duration, L->attempts, L->ups, L->attempts - L->fails, L->fails, L->peak_live,
+			L->peak_up, ramp_secs > 0 ? L->ups / ramp_secs : 0.0, pct(L->lat, L->nlat, 50), pct(L->lat, L->nlat, 90),
+			pct(L->lat, L->nlat, 99), L->nlat ? L->lat[L->nlat - 1] : 0.0, L->pings_sent, L->pings_ok, secs);
+		if (L->first_fail >= 0) {
+			fprintf(f, "{\"attempt\":%d,\"seconds\":%.3f,\"live\":%d,\"why\":", L->first_fail + 1, L->first_fail_t, L->first_fail_live);
+			cf_json_str(f, L->first_fail_why);
+			fputc('}', f);
+		} else {
+			fputs("null", f);
+		}
+		fputs("}\n", f);
+		fclose(f);
+	}
 }
 
 static int open_listen(load *L)
@@ -723,4 +748,19 @@ int cf_load_run(const cf_opts *o)
 	free(L->lat);
 	free(L);
 	return rc;
+}
+
+void cf_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }

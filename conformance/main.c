@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 		}
 		case 1: out.tap = 1; break;
 		case 2: junit = optarg; break;
-		case 3: json = optarg; break;
+		case 3: json = optarg; o.json_file = optarg; break;
 		case 'w': o.pcap = optarg; break;
 		case 4: {
 			char *end;

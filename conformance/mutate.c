@@ -295,6 +295,7 @@ int cf_mutate_run(const cf_opts *o0)
 	int rc = 0, tty = isatty(2);
 	size_t tcap = 64 * 1024;
 	const char *fdir = o.findings ? o.findings : "findings";
+	char fpath[4096] = "", flast[300] = "";
 
 	if (!o.timeout || o.timeout > 5)
 		o.timeout = 5;
@@ -386,6 +387,8 @@ int cf_mutate_run(const cf_opts *o0)
 							used += (size_t)snprintf(text + used, tcap - used, "# %s\n%s\n", whats[k], lines[k]);
 						(void)snprintf(text + used, tcap - used, "wait 0.3\nclose\nwait 1\n# the liveness probe\n%s",
 							       session ? probe_session : probe_echo);
+						snprintf(fpath, sizeof fpath, "%s", path);
+						snprintf(flast, sizeof flast, "%s", whats[last]);
 						if (write_file(path, text) < 0)
 							fprintf(stderr, "pptp-conform: %s: %s\n", path, strerror(errno));
 						if (tty)
@@ -413,6 +416,28 @@ int cf_mutate_run(const cf_opts *o0)
 	}
 	if (tty)
 		fputc('\n', stderr);
+	if (o.json_file) {
+		/* the summary as one JSON line (--json FILE) */
+		FILE *f = fopen(o.json_file, "w");
+		if (f) {
+			fprintf(f, "{\"type\":\"mutate\",\"seed\":%llu,\"count\":%ld,\"sent\":%ld,\"batches\":%ld,\"per_layer\":{\"control\":%ld,"
+				   "\"gre\":%ld,\"lcp\":%ld,\"auth\":%ld,\"ccp\":%ld,\"mppe\":%ld},\"not_delivered\":%ld,\"probes\":%ld,\"sessions\":%ld,"
+				   "\"survived\":%s,\"finding\":",
+				(unsigned long long)o.seed, o.count, sent, batches, per[0], per[1], per[2], per[3], per[4], per[5], undelivered,
+				probes, sessions, rc ? "false" : "true");
+			if (fpath[0]) {
+				cf_json_str(f, fpath);
+				fputs(",\"last_message\":", f);
+				cf_json_str(f, flast);
+			} else {
+				fputs("null", f);
+			}
+			fputs("}\n", f);
+			fclose(f);
+		} else {
+			fprintf(stderr, "pptp-conform: %s: %s\n", o.json_file, strerror(errno));
+		}
+	}
 	if (!rc)
 		printf("mutate: seed %llu: %ld messages sent in %ld batches (control %ld, GRE %ld, LCP %ld, authentication %ld, CCP %ld, "
 		       "MPPE %ld; %ld not delivered: the target had closed the connection), %ld probes (%ld whole sessions): the target survived\n",

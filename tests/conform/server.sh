@@ -112,7 +112,10 @@ load() {
 	[ -f "$tmp/$n.lrc" ] || echo 124 >"$tmp/$n.lrc"
 }
 t0=$(date +%s)
-load l40 --load 100 --duration 8 -- --load 40 --rate 20 --duration 4
+load l40 --load 100 --duration 8 -- --load 40 --rate 20 --duration 4 --json "$tmp/l40.json"
+if jq -e '.type == "load" and .role == "client" and .attempts == 40 and .complete == 40 and .pings_answered == 120 and .latency_ms.p99 >= .latency_ms.p50 and .first_failure == null' "$tmp/l40.json" >/dev/null 2>&1; then
+	ok "--load --json: one summary line with the same figures"
+else ko "--load --json: $(cat "$tmp/l40.json" 2>/dev/null | cut -c1-300)"; fi
 secs=$(($(date +%s) - t0))
 if [ "$(cat "$tmp/l40.lrc")" = 0 ] && grep -q "attempts 40, up 40 (100.0%), with every ping answered 40 (100.0%), failed 0" "$tmp/l40.lcli" &&
    grep -q "pings: 120 sent, 120 answered" "$tmp/l40.lcli" && grep -q "clients 40, up 40 (100.0%)" "$tmp/l40.lsrv" &&
