@@ -228,7 +228,16 @@ int pt_cap_open_live(pt_cap **out, const char *ifname, const pt_cap_opts *o, cha
 	if (check_link(c, err, errlen) != 0)
 		goto fail;
 
-	if (user) {
+	if (o && o->all_traffic) {
+		/* --audit: everything (or the user filter alone), so that traffic other than PPTP can be reported */
+		if (!user) {
+			c->st.snaplen = pcap_snapshot(c->p);
+			*out = c;
+			return 0;
+		}
+		if (compile(c, user, &prog, err, errlen) != 0)
+			goto fail;
+	} else if (user) {
 		snprintf(expr, sizeof expr, "(%s) and (%s)", PT_CAP_DEFAULT_FILTER, user);
 		if (compile(c, expr, &prog, err, errlen) != 0) {
 			/* name the user's part, not our wrapper */

@@ -29,6 +29,7 @@ typedef struct pt_cap_opts {
 	int promisc;          /* live */
 	int timeout_ms;       /* live; 0 = 250 */
 	int immediate;        /* live: deliver at once rather than in buffered batches */
+	int all_traffic;      /* live: no PT_CAP_DEFAULT_FILTER (--audit looks at what else reaches the server); the user filter alone */
 } pt_cap_opts;
 
 enum pt_cap_status {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "capture.h"
 #include "color.h"
 #include "creds.h"
@@ -43,6 +44,7 @@ typedef struct pa_run {
 	uint8_t offload_host[16][16];
 	const void *mem;         /* pa_main: the capture file's bytes, instead of opening o->file */
 	size_t mem_len;
+	pa_audit audit;          /* --audit, --wordlist, --password-policy (audit.c) */
 } pa_run;
 
 static volatile sig_atomic_t stop_now;
@@ -123,6 +125,12 @@ static void on_secret(void *user, const pt_where *at, const char *what, const ui
 	for (size_t i = 0; i < len; i++)
 		fprintf(stderr, "%02x", key[i]);
 	fputc('\n', stderr);
+}
+
+static void on_auth(void *user, const pt_where *at, const pt_call *k, int authenticator, const pt_auth_msg *m)
+{
+	pa_run *r = user;
+	pa_audit_on_auth(&r->audit, at, k, authenticator, m);
 }
 
 /* ---- TCP glue ---- */
@@ -235,7 +243,11 @@ static void upper(pa_run *r, const pt_ip *ip, const pt_where *at)
 		if (pt_tcp_parse(&c, ip, &th, &r->sink, at) != PT_OK)
 			return;
 		if (th.sport != PT_TCP_PPTP_PORT && th.dport != PT_TCP_PPTP_PORT)
+{
+			if (r->audit.on)
+				pa_audit_other(&r->audit, ip, th.sport, th.dport, at);
 			return;
+		}
 		r->sum.pptp_packets++;
 		if (r->decode && (th.flags & (PT_TH_SYN | PT_TH_FIN | PT_TH_RST)))
 			decode_tcp(r, ip, &th, at);
@@ -247,6 +259,12 @@ static void upper(pa_run *r, const pt_ip *ip, const pt_where *at)
 		ip_addr(&d, ip, 1);
 		pt_tunnel_gre(r->tun, &s, &d, c.p, pt_left(&c), ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0,
 			      at);
+	} else if (r->audit.on) {
+		/* --audit: what else reaches or leaves the server (UDP ports read as RFC 768 has them) */
+		uint16_t sp = 0, dp = 0;
+		if (ip->proto == 17 && pt_peek_u16(&c, 0, &sp) == PT_OK)
+			(void)pt_peek_u16(&c, 2, &dp);
+		pa_audit_other(&r->audit, ip, sp, dp, at);
 	}
 }
 
@@ -460,6 +478,7 @@ static int run(pa_run *r)
 	memset(&co, 0, sizeof co);
 	co.filter = r->o->filter;
 	co.immediate = 1;
+	co.all_traffic = r->o->audit;
 	if (r->o->iface) {
 		rc = pt_cap_open_live(&cap, r->o->iface, &co, err, sizeof err);
 	} else if (r->mem) {
@@ -492,6 +511,7 @@ static int run(pa_run *r)
 	hooks.on_decode = r->decode ? on_decode : NULL;
 	hooks.on_inner = r->dec ? on_inner : NULL;
 	hooks.on_secret = r->o->show_keys ? on_secret : NULL;
+	hooks.on_auth = pa_audit_active(&r->audit) ? on_auth : NULL;
 	r->tun = pt_tunnel_new(&cfg, &hooks);
 	r->sink.fn = on_finding;
 	r->sink.user = r;
@@ -539,6 +559,9 @@ static int run(pa_run *r)
 	pt_tcp_finish(&r->tcp, &r->sink, &end);
 	pt_defrag_finish(&r->defrag, &r->sink, &end);
 	pt_tunnel_finish(r->tun, &end);
+	if (pa_audit_active(&r->audit) && pa_audit_finish(&r->audit, r->tun, cfg.creds, cfg.ncreds, &r->sink, &end) != 0 &&
+	    rc != PT_CAP_ERROR)
+		rc = PT_CAP_ERROR; /* the wordlist could not be read: exit 2, after the report */
 	if (r->decode)
 		flush_findings(r);
 	pt_cap_close(cap);
@@ -578,6 +601,11 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 	r.mem_len = len;
 	r.decode = o.format == PA_FMT_DECODE;
 	pa_findings_init(&r.fs, o.max_findings_per_rule);
+	if (pa_audit_init(&r.audit, o.audit, o.wordlist, o.password_policy, (unsigned)o.guess_failures, o.guess_window,
+			  o.show_keys) != 0) {
+		pa_creds_wipe();
+		return 2;
+	}
 	if (o.write_decrypted) {
 		char err[256];
 		r.dec = pa_pcapw_open(o.write_decrypted, err, sizeof err);
@@ -610,6 +638,7 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 		switch (o.format) {
 		case PA_FMT_JSON:
 			pa_report_json(stdout, &r.sum, r.tun, &r.fs);
+			pa_audit_json(stdout, &r.audit, &r.fs);
 			break;
 		case PA_FMT_VERDICT:
 			pa_report_verdicts(rep, r.tun, &r.fs, 0);
@@ -618,6 +647,7 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 			break;
 		default:
 			pa_report_text(rep, &r.sum, r.tun, &r.fs);
+			pa_audit_text(rep, &r.audit, &r.fs);
 			break;
 		}
 		if (rep != stdout) {
@@ -638,6 +668,7 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 		pt_tunnel_free(r.tun);
 	pt_tcp_destroy(&r.tcp);
 	pt_defrag_destroy(&r.defrag);
+	pa_audit_free(&r.audit);
 	pa_findings_free(&r.fs);
 	pa_creds_wipe();
 	fflush(stdout);

@@ -39,6 +39,12 @@ void pa_usage(FILE *f)
 	      "  --credentials FILE      lines \"user:password\" or \"user::nthash\"\n"
 	      "  -w, --write-decrypted FILE  write the decrypted inner packets as a pcap\n"
 	      "  --show-keys             print derived keys (secrets: explicit opt-in)\n"
+	      "Security audit\n"
+	      "  --audit                 security findings with advice (no credentials needed); reads all traffic, not only PPTP\n"
+	      "  --wordlist FILE         try every word against the captured PAP/CHAP/MS-CHAP handshakes (users and line numbers)\n"
+	      "  --password-policy SPEC  e.g. 'min=10,classes=3': check known or recovered passwords (never printed)\n"
+	      "  --guess-failures N      online guessing: N failures per user or address (default 5) ...\n"
+	      "  --guess-window SECONDS  ... within this window (default 300)\n"
 	      "Limits (memory follows them)\n"
 	      "  --max-conns N           control connections modelled (default 4096)\n"
 	      "  --max-calls N           calls modelled (default 16384, about 7 KiB each)\n"
@@ -226,6 +232,32 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 				o->max_tcp_conns = n;
 		} else if (strcmp(a, "--show-keys") == 0) {
 			o->show_keys = 1;
+		} else if (strcmp(a, "--audit") == 0) {
+			o->audit = 1;
+		} else if (opt_is(a, "--wordlist")) {
+			if (!(v = take(argc, argv, &i, a, "--wordlist")))
+				return 2;
+			o->wordlist = v;
+		} else if (opt_is(a, "--password-policy")) {
+			if (!(v = take(argc, argv, &i, a, "--password-policy")))
+				return 2;
+			o->password_policy = v;
+		} else if (opt_is(a, "--guess-failures") || opt_is(a, "--guess-window")) {
+			int fails = opt_is(a, "--guess-failures");
+			char *end;
+			double d;
+			if (!(v = take(argc, argv, &i, a, fails ? "--guess-failures" : "--guess-window")))
+				return 2;
+			d = strtod(v, &end);
+			if (*end || !(d > 0) || d > 1e7 || (fails && d != (double)(long)d)) {
+				fprintf(stderr, "pptp-analyze: %s wants a positive %s, not '%s'\n", fails ? "--guess-failures" : "--guess-window",
+					fails ? "count" : "number of seconds", v);
+				return 2;
+			}
+			if (fails)
+				o->guess_failures = (long)d;
+			else
+				o->guess_window = d;
 		} else {
 			fprintf(stderr, "pptp-analyze: unknown option '%s' (try --help)\n", a);
 			return 2;

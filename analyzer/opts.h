@@ -33,6 +33,12 @@ typedef struct pa_opts {
 	int show_keys;
 	int max_findings_per_rule; /* per call, before "N more" */
 	long max_conns, max_calls, max_tcp_conns; /* model limits (0 = defaults) */
+	/* security audit (issue 25, analyzer/audit.c) */
+	int audit;               /* --audit */
+	const char *wordlist;    /* --wordlist FILE */
+	const char *password_policy; /* --password-policy SPEC */
+	long guess_failures;     /* --guess-failures N (0 = 5) */
+	double guess_window;     /* --guess-window SECONDS (0 = 300) */
 } pa_opts;
 
 /* 0 ok, 1 exit 0 now (help, version), 2 usage error (message printed). */

@@ -95,11 +95,13 @@ for f in captures/real/*.pcap; do
 	[ -f "$f" ] || continue
 	one "$f"
 	one "$f" --password wonderland42
+	one "$f" --password wonderland42 --audit --wordlist tests/audit/words.txt --password-policy min=10,classes=3
 done
 for f in build/captures/*.pcap; do
 	[ -f "$f" ] || continue
 	one "$f"
 	one "$f" --password clientPass
+	case $f in */a-*) one "$f" --audit --wordlist tests/audit/words.txt --password-policy min=10,classes=3 ;; esac
 done
 
 echo "$pass passed, $fail failed"
