@@ -66,7 +66,7 @@ JSON=$DIR/bench.json
 	echo "make bench: $START, commit $COMMIT"
 	echo "machine: $MACHINE, $CORES cores, Linux $KERNEL; load average at start $LOAD0"
 	echo "tools: tshark $V_TSHARK, tcpdump $V_TCPDUMP, libpcap $V_PCAP, libgcrypt $V_GCRYPT, OpenSSL $V_SSL"
-	echo "each figure: the best of $REPEAT runs (wall clock); RSS: the largest peak of those runs"
+	echo "each figure: the best of $REPEAT rounds by wall clock, with the CPU time (user + system) of that run; RSS: the largest peak of the rounds"
 } >"$TXT"
 printf '{"date":"%s","commit":"%s","machine":{"cpu":"%s","cores":%s,"kernel":"%s"},"load_start":"%s","repeat":%s,' \
 	"$START" "$COMMIT" "$MACHINE" "$CORES" "$KERNEL" "$LOAD0" "$REPEAT" >"$JSON"
