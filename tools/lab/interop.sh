@@ -1,15 +1,18 @@
 #!/bin/bash
 # interop.sh: `make interop`: pptp-conform's scenario library against the lab's real pptpd + pppd
-# with kernel MPPE (tools/lab/peer-start), then docs/interop.md from the results.
+# with kernel MPPE, and its server-role library against the real pptp-linux client (tools/lab/peer-start),
+# then docs/interop.md from the results.
 #
 #   runs    1. the whole client-role library against pptpd configured for MS-CHAPv2 and MPPE-128
 #              (stateless or stateful: mppe-stateful);
 #           2. the 40-bit scenarios against pptpd configured for MPPE-40.
+#           3. the server-role library (srv-*, pptp-conform --listen as the PAC) against pptp-linux 1.10.0
+#              + pppd in the guest dialing 192.0.2.2 again and again (peer-start --role client);
+#           4. a load run (--load) and a mutation run (--mutate) against pptpd.
 #   writes  build/interop/RUN.{txt,jsonl,pcap} and docs/interop.md: one row per scenario with its
 #           verdict, and for each FAIL the classification kept in tools/lab/interop-notes
 #           (scenario id, then "pptpd: ..." for a departure of the peer with its RFC section and
 #           the evidence, or "scenario: ..." for a scenario that was wrong and was fixed).
-#   INTEROP_DOC_ONLY=1 writes docs/interop.md again from the last run's results (after editing the notes).
 #   exit    0 when every FAIL is classified; 1 when a FAIL has no note (read it, then classify
 #           it or fix the scenario); 2 for setup errors. Needs root (network namespaces).
 set -uo pipefail
@@ -27,9 +30,12 @@ printf 'wonderland42\n' >"$out/pw"
 [ -x "$conform" ] && [ -x "$analyze" ] || { echo "interop: build bin/pptp-conform and bin/pptp-analyze first" >&2; exit 2; }
 
 t_all=$(date +%s)
+# INTEROP_ONLY="NAME ...": run only these (the others' results of the last run in build/interop are reused)
+only() { [ -z "${INTEROP_ONLY:-}" ] || case " $INTEROP_ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 run() { # run NAME PPP-OPTS PEER-HAS [pptp-conform args...]
     local name=$1 opts=$2 has=$3
     shift 3
+    echo "$opts" >"$out/$name.opts"
     "$here/peer-stop" >/dev/null 2>&1 || true
     "$here/peer-start" --role server --ppp-opts "$opts" >"$out/$name.peer.log" 2>&1 ||
         { echo "interop: peer-start failed (see $out/$name.peer.log)" >&2; exit 2; }
@@ -41,13 +47,49 @@ run() { # run NAME PPP-OPTS PEER-HAS [pptp-conform args...]
     "$here/peer-stop" >/dev/null 2>&1 || true
 }
 
-if [ -z "${INTEROP_DOC_ONLY:-}" ]; then
-run pptpd-mppe128 'require-mschap-v2 require-mppe-128 mppe-stateful' mppe-stateful
-run pptpd-mppe40 'require-mschap-v2 require-mppe-40 mppe-stateful' mppe40,mppe-stateful -s 'mppe-40-*'
-fi
+only pptpd-mppe128 && run pptpd-mppe128 'require-mschap-v2 require-mppe-128 mppe-stateful' mppe-stateful
+only pptpd-mppe40 && run pptpd-mppe40 'require-mschap-v2 require-mppe-40 mppe-stateful' mppe40,mppe-stateful -s 'mppe-40-*'
+
+# the server role: the guest's pptp-linux dials us; each srv-* scenario takes the next call. pppd's
+# maxconnect ends each session after 12 s, so the client-initiated teardown (srv-session-basic) happens
+run_client() { # run_client NAME PPP-OPTS PEER-HAS [pptp-conform args...]
+    local name=$1 opts=$2 has=$3
+    shift 3
+    echo "$opts" >"$out/$name.opts"
+    "$here/peer-stop" >/dev/null 2>&1 || true
+    "$here/peer-start" --role client --ppp-opts "$opts" >"$out/$name.peer.log" 2>&1 ||
+        { echo "interop: peer-start --role client failed (see $out/$name.peer.log)" >&2; exit 2; }
+    local t0=$(date +%s)
+    ip netns exec "$ns" "$conform" --listen 192.0.2.2 --user alice --password-file "$out/pw" \
+        --peer-has "$has" --seed 0x1e58 --json "$out/$name.jsonl" --pcap "$out/$name.pcap" "$@" >"$out/$name.txt" 2>&1
+    echo "interop: $name: $(tail -1 "$out/$name.txt") in $(( $(date +%s) - t0 )) s (pppd: $opts)"
+    cp "$top/build/lab/peer/console.log" "$out/$name.console.log" 2>/dev/null || true
+    "$here/peer-stop" >/dev/null 2>&1 || true
+}
+only pptp-linux && run_client pptp-linux 'require-mppe-128 mppe-stateful maxconnect 12' mppe-stateful -T 15
+
+# load and mutation against pptpd (its pool: 8 addresses, 8 connections)
+run_other() { # run_other NAME PPP-OPTS [pptp-conform args...]
+    local name=$1 opts=$2
+    shift 2
+    echo "$opts" >"$out/$name.opts"
+    "$here/peer-stop" >/dev/null 2>&1 || true
+    "$here/peer-start" --role server --ppp-opts "$opts" >"$out/$name.peer.log" 2>&1 ||
+        { echo "interop: peer-start failed (see $out/$name.peer.log)" >&2; exit 2; }
+    local t0=$(date +%s)
+    ip netns exec "$ns" "$conform" --target 192.0.2.1 --user alice --password-file "$out/pw" "$@" >"$out/$name.txt" 2>&1
+    echo $? >"$out/$name.rc"
+    echo "interop: $name: exit $(cat "$out/$name.rc") in $(( $(date +%s) - t0 )) s"
+    cp "$top/build/lab/peer/console.log" "$out/$name.console.log" 2>/dev/null || true
+    "$here/peer-stop" >/dev/null 2>&1 || true
+}
+only pptpd-load && run_other pptpd-load 'require-mschap-v2 require-mppe-128' --load 8 --rate 2 --duration 20 --seed 0x10ad
+only pptpd-mutate && rm -rf "$out/findings"
+only pptpd-mutate && run_other pptpd-mutate 'require-mschap-v2 require-mppe-128' --mutate --seed 7 --count 300 --findings "$out/findings"
+runs="pptpd-mppe128 pptpd-mppe40 pptp-linux"
 
 # what pptp-analyze says of the run's own capture (the same password): the verdicts must agree
-for name in pptpd-mppe128 pptpd-mppe40; do
+for name in $runs; do
     PPTP_PASSWORD=wonderland42 "$analyze" --json "$out/$name.pcap" >"$out/$name.analyze.jsonl" 2>/dev/null || true
 done
 
@@ -55,26 +97,31 @@ done
 note() { awk -v id="$1" '$1 == id { $1 = ""; sub(/^ /, ""); print; exit }' "$notes"; }
 unclassified=0
 {
-    echo "# Interoperability: pptp-conform against the real pptpd"
+    echo "# Interoperability: pptp-conform against the real pptpd and pptp-linux"
     echo
     echo "Written by \`make interop\` (tools/lab/interop.sh) on $(date -u +%Y-%m-%d); do not edit by hand: the"
     echo "classification of each failure lives in tools/lab/interop-notes."
     echo
     echo "The peer: the lab guest (tools/lab/peer-start, Debian 12 packages) running"
     echo "pptpd 1.4.0 with pppd 2.4.9 and the Linux 6.1 kernel's MPPE, user alice, reached from the host"
-    echo "namespace $ns over a tap device (192.0.2.2 -> 192.0.2.1). pptp-conform runs as the PNS."
+    echo "namespace $ns over a tap device (192.0.2.2 -> 192.0.2.1). pptp-conform runs as the PNS. In the pptp-linux run"
+    echo "the same guest runs pptp-linux 1.10.0 + pppd 2.4.9 dialing 192.0.2.2 again and again (peer-start --role client)"
+    echo "and pptp-conform plays the PAC (\`--listen 192.0.2.2\`, the srv-* scenarios), one scenario per call."
     echo
     echo "| run | pppd options | result | time |"
     echo "|---|---|---|---|"
-    for name in pptpd-mppe128 pptpd-mppe40; do
-        opts=$(grep -o 'pppd: .*' "$out/$name.peer.log" 2>/dev/null | head -1)
-        [ "$name" = pptpd-mppe128 ] && o='require-mschap-v2 require-mppe-128 mppe-stateful' || o='require-mschap-v2 require-mppe-40 mppe-stateful'
+    for name in $runs; do
+        o=$(cat "$out/$name.opts" 2>/dev/null)
+        [ -n "$o" ] || case $name in
+            pptpd-mppe128) o='require-mschap-v2 require-mppe-128 mppe-stateful' ;;
+            pptpd-mppe40) o='require-mschap-v2 require-mppe-40 mppe-stateful' ;;
+        esac
         echo "| $name | \`$o\` | $(tail -1 "$out/$name.txt") | $(jq -s 'map(.seconds // 0) | add | floor' "$out/$name.jsonl") s |"
     done
     echo
     echo "What the tunnel carried, measured in the same run (pptp-analyze on the run's own --pcap):"
     echo
-    for name in pptpd-mppe128 pptpd-mppe40; do
+    for name in $runs; do
         jq -r -s --arg n "$name" '
             (map(select(.type == "call")) | length) as $calls |
             (map(select(.type == "call") | .decrypted // 0) | add // 0) as $dec |
@@ -88,7 +135,7 @@ unclassified=0
     echo
     echo "| scenario | RFC | verdict | notes |"
     echo "|---|---|---|---|"
-    for name in pptpd-mppe128 pptpd-mppe40; do
+    for name in $runs; do
         jq -r 'select(.type == "scenario") | [.id, .rfc, .verdict, (.why // "")] | @tsv' "$out/$name.jsonl" |
         while IFS=$'\t' read -r id rfc verdict why; do
             n=$(note "$id")
@@ -108,7 +155,7 @@ unclassified=0
     echo "and in the guest's pppd/pptpd log. \"pptpd:\" marks a departure of the peer from the RFC section"
     echo "named; \"robustness:\" a behaviour the RFC leaves open where the scenario expects the stricter one."
     echo
-    for name in pptpd-mppe128 pptpd-mppe40; do
+    for name in $runs; do
         jq -r 'select(.type == "scenario" and .verdict == "FAIL") | [.id, .rfc, .why] | @tsv' "$out/$name.jsonl" |
         while IFS=$'\t' read -r id rfc why; do
             echo "- **$id** ($rfc): $(note "$id" || true)"
@@ -116,11 +163,33 @@ unclassified=0
         done
     done
     echo
+    echo "## Load: many tunnels against pptpd"
+    echo
+    echo "\`pptp-conform --target 192.0.2.1 --load 8 --rate 2 --duration 20\` (one process, one poll loop; each tunnel"
+    echo "with MS-CHAPv2, MPPE-128, IPCP and 3 pings; pptpd's pool is 8 addresses, \`connections 8\`), exit"
+    echo "$(cat "$out/pptpd-load.rc" 2>/dev/null):"
+    echo
+    sed 's/^/    /' "$out/pptpd-load.txt" 2>/dev/null
+    echo
+    echo "## Mutation against pptpd"
+    echo
+    echo "\`pptp-conform --target 192.0.2.1 --mutate --seed 7 --count 300\` (messages of every layer mutated from valid"
+    echo "templates, a liveness probe after each batch of 10), exit $(cat "$out/pptpd-mutate.rc" 2>/dev/null):"
+    echo
+    sed 's/^/    /' "$out/pptpd-mutate.txt" 2>/dev/null
+    for f in "$out"/findings/*.pptp; do
+        [ -f "$f" ] || continue
+        echo
+        echo "A finding, $(basename "$f") (\`pptp-conform --replay FILE --target 192.0.2.1\` reproduces it):"
+        echo
+        sed 's/^/    /' "$f" | cut -c1-200
+    done
+    echo
     echo "## Observations outside the scenarios"
     echo
     sed -n 's/^@observation //p' "$notes" | sed 's/^/- /'
 } >"$doc.new"
-for name in pptpd-mppe128 pptpd-mppe40; do
+for name in $runs; do
     for id in $(jq -r 'select(.type == "scenario" and .verdict == "FAIL") | .id' "$out/$name.jsonl"); do
         if [ -z "$(note "$id")" ]; then
             echo "interop: $id failed and has no note in tools/lab/interop-notes:" >&2
