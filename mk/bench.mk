@@ -44,3 +44,14 @@ all: $(REL)/pptp-gencap
 bench: bin/pptp-analyze $(REL)/pptp-gencap $(REL)/bench/rusage $(REL)/bench/pcaploop $(REL)/bench/cryptofloor
 	BENCH_DIR=$(BENCH_DIR) BENCH_SIZE=$(BENCH_SIZE) BENCH_SCALES="$(BENCH_SCALES)" BENCH_SEED=$(BENCH_SEED) \
 	  REL=$(REL) sh tools/bench/run.sh
+
+# pptp-analyze with SHA-1 and RC4 from OpenSSL 3 (tools/bench/crypto_openssl.c in place of lib/crypto.c), measured
+# beside the real one when libcrypto is installed; a bench build only, never installed
+ifneq ($(BENCH_SSL_CFLAGS),)
+$(REL)/bench/crypto_openssl.o: tools/bench/crypto_openssl.c lib/crypto.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+$(REL)/bench/pptp-analyze-openssl: $(ANALYZER_SRCS:%.c=$(REL)/%.o) $(REL)/bench/crypto_openssl.o $(REL)/libpptp.a
+	$(CC) $(REL_CFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS) $(BENCH_SSL_LIBS)
+bench: $(REL)/bench/pptp-analyze-openssl
+endif

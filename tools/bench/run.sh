@@ -25,6 +25,8 @@ done
 mkdir -p "$DIR"
 PW=$DIR/password
 printf 'wonderland42\n' >"$PW"
+OSSL=$REL/bench/pptp-analyze-openssl
+[ -x "$OSSL" ] || OSSL=
 THREADS=0
 if "$AN" --help 2>&1 | grep -q -- '--threads'; then THREADS=1; fi
 
@@ -87,7 +89,7 @@ for x in $SCALES; do
 	BYTES=$(wc -c <"$F" | tr -d ' ')
 	echo "bench: ${x}x: measuring (load $(load))" >&2
 	L0=$(load)
-	for v in loop an anpw anw anpw1 anpw2 tshark tcpdump; do eval "unset T_$v R_$v C_$v"; done
+	for v in loop an anpw anw anpw1 anpw2 anpwo tshark tcpdump; do eval "unset T_$v R_$v C_$v"; done
 	CFG=
 	CFO=
 	CFGC=
@@ -102,6 +104,7 @@ for x in $SCALES; do
 			meas anpw1 "$AN" --threads 1 --password-file "$PW" "$F"
 			meas anpw2 "$AN" --threads "$CORES" --password-file "$PW" "$F"
 		fi
+		[ -n "$OSSL" ] && meas anpwo "$OSSL" --password-file "$PW" "$F"
 		meas tshark tshark -n -r "$F"
 		meas tcpdump tcpdump -n -r "$F"
 		# the crypto floor times its crypto pass itself (the untimed pass before it finds the packets)
@@ -141,6 +144,10 @@ for x in $SCALES; do
 		row "pptp-analyze --threads 1 --pw" "$T_anpw1" "$C_anpw1" "$R_anpw1" "$CFG" "$CFGC"
 		row "pptp-analyze --threads $CORES --pw" "$T_anpw2" "$C_anpw2" "$R_anpw2" "$CFG" "$CFGC"
 	fi
+	if [ -n "$OSSL" ]; then
+		row "same, SHA-1 + RC4 from OpenSSL 3" "$T_anpwo" "$C_anpwo" "$R_anpwo" "$CFG" "$CFGC"
+		if cmp -s "$DIR/out.anpw" "$DIR/out.anpwo"; then SAMEO=true; else SAMEO=false; fi
+	fi
 	row "tshark -n -r" "$T_tshark" "$C_tshark" "$R_tshark" 0 0
 	row "tcpdump -n -r" "$T_tcpdump" "$C_tcpdump" "$R_tcpdump" "$T_loop" "$C_loop"
 	row "libpcap pcap_next_ex loop (floor)" "$T_loop" "$C_loop" "$R_loop" 0 0
@@ -153,6 +160,10 @@ for x in $SCALES; do
 	    -v pwc="$C_anpw" -v cfc="$CFGC" -v tsc="$C_tshark" 'BEGIN {
 		printf "ratios, wall (CPU): tshark / analyze %.1fx (%.1fx) (target >= 20); analyze / libpcap loop %.2f (%.2f) (target <= 1.3);\n", ts / an, tsc / anc, an / lp, anc / lpc
 		printf "        analyze --password / crypto floor %.2f (%.2f) (target <= 1.15 on one thread); tshark / analyze --password %.2fx (%.2fx)\n", pw / cf, pwc / cfc, ts / pw, tsc / pwc }' >>"$TXT"
+	if [ -n "$OSSL" ]; then
+		awk -v a="$T_anpw" -v b="$T_anpwo" -v ac="$C_anpw" -v bc="$C_anpwo" -v s="$SAMEO" 'BEGIN {
+			printf "        analyze --password on OpenSSL 3 / on libgcrypt %.2f (%.2f); report identical: %s\n", b / a, bc / ac, s == "true" ? "yes" : "NO" }' >>"$TXT"
+	fi
 	if [ "$THREADS" = 1 ]; then
 		awk -v a="$T_anpw1" -v b="$T_anpw2" 'BEGIN { printf "        --threads: one thread / all cores %.2fx (target >= 1.7)\n", a / b }' >>"$TXT"
 	fi
@@ -162,6 +173,7 @@ for x in $SCALES; do
 		echo "  $AN $F"
 		echo "  $AN --password-file $PW $F"
 		echo "  $AN --password-file $PW -w $DIR/decrypted.pcap $F"
+		[ -n "$OSSL" ] && echo "  $OSSL --password-file $PW $F"
 		[ "$THREADS" = 1 ] && echo "  $AN --threads 1|$CORES --password-file $PW $F"
 		echo "  tshark -n -r $F"
 		echo "  tcpdump -n -r $F"
@@ -175,12 +187,15 @@ for x in $SCALES; do
 	printf '"analyze":%s,"analyze_password":%s,"analyze_write_decrypted":%s,"tshark":%s,"tcpdump":%s,"pcap_loop":%s,"crypto_floor_gcrypt":%s' \
 		"$T_an" "$T_anpw" "$T_anw" "$T_tshark" "$T_tcpdump" "$T_loop" "$CFG" >>"$JSON"
 	[ -n "$CFO" ] && printf ',"crypto_floor_openssl":%s' "$CFO" >>"$JSON"
+	[ -n "$OSSL" ] && printf ',"analyze_password_openssl":%s' "$T_anpwo" >>"$JSON"
 	[ "$THREADS" = 1 ] && printf ',"analyze_password_threads_1":%s,"analyze_password_threads_%s":%s' "$T_anpw1" "$CORES" "$T_anpw2" >>"$JSON"
 	printf '},"cpu_seconds":{"analyze":%s,"analyze_password":%s,"analyze_write_decrypted":%s,"tshark":%s,"tcpdump":%s,"pcap_loop":%s,"crypto_floor_gcrypt":%s}' \
 		"$C_an" "$C_anpw" "$C_anw" "$C_tshark" "$C_tcpdump" "$C_loop" "$CFGC" >>"$JSON"
 	printf ',"peak_rss_kib":{"analyze":%s,"analyze_password":%s,"analyze_write_decrypted":%s,"tshark":%s,"tcpdump":%s,"pcap_loop":%s}' \
 		"$R_an" "$R_anpw" "$R_anw" "$R_tshark" "$R_tcpdump" "$R_loop" >>"$JSON"
 	printf ',"crypto_floor":{"mppe_packets":%s,"ciphertext_bytes":%s,"plaintext_checked":%s}' "$CFPK" "$CFB" "$CFOK" >>"$JSON"
+	[ -n "$OSSL" ] && printf ',"analyze_password_openssl":{"seconds":%s,"cpu_seconds":%s,"peak_rss_kib":%s,"report_identical":%s}' \
+		"$T_anpwo" "$C_anpwo" "$R_anpwo" "$SAMEO" >>"$JSON"
 	awk -v an="$T_an" -v lp="$T_loop" -v pw="$T_anpw" -v cf="$CFG" -v ts="$T_tshark" -v anc="$C_an" -v lpc="$C_loop" \
 	    -v pwc="$C_anpw" -v cfc="$CFGC" -v tsc="$C_tshark" 'BEGIN {
 		printf ",\"ratios\":{\"tshark_over_analyze\":%.3f,\"analyze_over_pcap_loop\":%.3f,\"analyze_password_over_crypto_floor\":%.3f,\"tshark_over_analyze_password\":%.3f}", ts / an, an / lp, pw / cf, ts / pw
