@@ -60,7 +60,7 @@ _pptp_analyze()
 	COMPREPLY=()
 	_pptp_suite_words
 	case $_ps_prev in
-	-r | --password-file | --credentials | --write-decrypted | -w)
+	-r | --password-file | --credentials | --write-decrypted | -w | --wordlist)
 		_pptp_suite_files
 		return
 		;;
@@ -85,7 +85,7 @@ _pptp_analyze()
 			return
 		fi
 		;;
-	-c | -f | --filter | --user | --nt-hash | --max-conns | --max-calls | --max-tcp-conns)
+	-c | -f | --filter | --user | --nt-hash | --max-conns | --max-calls | --max-tcp-conns | --password-policy | --guess-failures | --guess-window)
 		return # a value of the user's own
 		;;
 	esac

@@ -40,7 +40,7 @@ has() { # has NAME WORD GOT: WORD is one of the lines of GOT
 
 # pptp-analyze
 expect "pptp-analyze --fa" "--fail-on" "$(comp _pptp_analyze "$ANALYZE" --fa)"
-expect "pptp-analyze --pass" "$(printf -- '--password\n--password-file')" "$(comp _pptp_analyze "$ANALYZE" --pass)"
+expect "pptp-analyze --pass" "$(printf -- '--password\n--password-file\n--password-policy')" "$(comp _pptp_analyze "$ANALYZE" --pass)"
 expect "pptp-analyze --fail-on w" "warning" "$(comp _pptp_analyze "$ANALYZE" --fail-on w)"
 expect "pptp-analyze --list-rules=" "$(printf 'json\nmarkdown\ntext')" "$(comp _pptp_analyze "$ANALYZE" --list-rules =)"
 expect "pptp-analyze --list-rules=m" "markdown" "$(comp _pptp_analyze "$ANALYZE" --list-rules = m)"
