@@ -210,6 +210,10 @@ int cf_ep_send_gre(cf_ep *e, const cf_gre_ov *ov, const uint8_t *payload, size_t
 void cf_ep_ppp_start(cf_ep *e);
 /* One ICMP echo request to the peer's PPP address. */
 int cf_ep_ping(cf_ep *e, size_t size);
+/* Bytes of the control stream as if the socket had given them (the socket path, and fuzzing) */
+void cf_ep_feed_ctrl(cf_ep *e, const uint8_t *b, size_t n);
+/* A connection without sockets (tests, fuzzing): the checker runs, nothing is sent. */
+void cf_ep_socketless(cf_ep *e, const struct sockaddr_storage *local, const struct sockaddr_storage *peer, socklen_t len);
 /* Wait for input until deadline (absolute us); runs timers.  Returns 1 if anything arrived, 0 at deadline, -1 closed. */
 int cf_ep_poll(cf_ep *e, int64_t deadline);
 
@@ -254,6 +258,9 @@ typedef struct cf_scn {
 
 /* Parse a file; errors are FILE:LINE:COL on stderr and exit 2 (mkcap's reader). */
 cf_scn *cf_scn_load(const char *path);
+/* The same from an open file (path names it in messages; the caller closes it).  held, if not NULL,
+ * gets the scenario as soon as it exists, so a caller that comes back from a parse error frees it. */
+cf_scn *cf_scn_read(FILE *f, const char *path, cf_scn **held);
 void cf_scn_free(cf_scn *s);
 
 enum cf_verdict { CF_PASS = 0, CF_FAIL = 1, CF_SKIP = 2 };

@@ -780,12 +780,20 @@ static void tcp_readable(cf_ep *e)
 	}
 	if (n < 0)
 		return;
-	at = where_now(e);
-	record_tcp(e, 0, PT_TH_ACK | PT_TH_PSH, b, (size_t)n, &at);
-	check_tcp(e, 0, b, (size_t)n, &at);
+	cf_ep_feed_ctrl(e, b, (size_t)n);
+}
+
+void cf_ep_feed_ctrl(cf_ep *e, const uint8_t *b, size_t n)
+{
+	pt_where at = where_now(e);
+
+	if (n > sizeof e->tbuf - e->tlen)
+		n = sizeof e->tbuf - e->tlen; /* the socket path never reads more than there is room for */
+	record_tcp(e, 0, PT_TH_ACK | PT_TH_PSH, b, n, &at);
+	check_tcp(e, 0, b, n, &at);
 	e->tcp_bytes_rx += (uint64_t)n;
-	memcpy(e->tbuf + e->tlen, b, (size_t)n);
-	e->tlen += (size_t)n;
+	memcpy(e->tbuf + e->tlen, b, n);
+	e->tlen += n;
 	ctrl_input(e);
 }
 
@@ -1491,4 +1499,15 @@ int cf_ep_set_queues(cf_ep *e, unsigned cq, unsigned pq)
 		e->pq_head = 0;
 	}
 	return 0;
+}
+
+/* A control connection between these addresses without sockets (tests and fuzzing): the checker runs,
+ * whatever we send goes nowhere (cf_ep_send_* fail with "no control connection" / "no GRE socket"). */
+void cf_ep_socketless(cf_ep *e, const struct sockaddr_storage *local, const struct sockaddr_storage *peer, socklen_t len)
+{
+	e->local = *local;
+	e->peer = *peer;
+	e->alen = len;
+	e->family = peer->ss_family;
+	checker_open(e);
 }

@@ -110,20 +110,43 @@ static mk_line *tokenize(const cf_scn *s, const cf_step *st, char *buf, size_t c
 	return l;
 }
 
+/* An error of the file as a whole, or of a line before it is tokenized: FILE:LINE:1, through mkcap's mk_die. */
+static void file_die(const char *path, int lineno, const char *msg, size_t n) __attribute__((noreturn));
+static void file_die(const char *path, int lineno, const char *msg, size_t n)
+{
+	mk_line l;
+
+	memset(&l, 0, sizeof l);
+	l.file = path;
+	l.lineno = lineno;
+	mk_die(&l, 1, msg, n);
+}
+
 cf_scn *cf_scn_load(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	cf_scn *s;
-	char line[4096], copy[4096];
-	int lineno = 0;
 
 	if (!f) {
 		fprintf(stderr, "pptp-conform: %s: cannot open: %m\n", path);
 		exit(2);
 	}
+	s = cf_scn_read(f, path, NULL);
+	fclose(f);
+	return s;
+}
+
+cf_scn *cf_scn_read(FILE *f, const char *path, cf_scn **held)
+{
+	cf_scn *s;
+	char line[4096], copy[4096];
+	int lineno = 0;
+
 	s = calloc(1, sizeof *s);
 	if (!s)
 		exit(2);
+	if (held)
+		*held = s;
 	s->file = xstrdup(path);
 	s->role = CF_PNS;
 	{
@@ -138,10 +161,8 @@ cf_scn *cf_scn_load(const char *path)
 		size_t n = strlen(line);
 
 		lineno++;
-		if (n && line[n - 1] != '\n' && !feof(f)) {
-			fprintf(stderr, "%s:%d:1: line too long (at most %zu characters)\n", path, lineno, sizeof line - 2);
-			exit(2);
-		}
+		if (n && line[n - 1] != '\n' && !feof(f))
+			file_die(path, lineno, "line too long (at most %zu characters)", sizeof line - 2);
 		line[strcspn(line, "\r\n")] = 0;
 		snprintf(copy, sizeof copy, "%s", line);
 		memset(&l, 0, sizeof l);
@@ -187,15 +208,10 @@ cf_scn *cf_scn_load(const char *path)
 		s->step[s->nstep].text = xstrdup(copy);
 		s->nstep++;
 	}
-	fclose(f);
-	if (!s->title[0]) {
-		fprintf(stderr, "%s:1:1: missing `title \"...\"`\n", path);
-		exit(2);
-	}
-	if (!s->rfc[0]) {
-		fprintf(stderr, "%s:1:1: missing `rfc \"RFC nnnn s.s\"` (the section the scenario verifies)\n", path);
-		exit(2);
-	}
+	if (!s->title[0])
+		file_die(path, 1, "missing `title \"...\"`%.0zu", 0);
+	if (!s->rfc[0])
+		file_die(path, 1, "missing `rfc \"RFC nnnn s.s\"` (the section the scenario verifies)%.0zu", 0);
 	/* every step is checked now, before anything is sent: errors are FILE:LINE:COL */
 	{
 		run x;

@@ -8,7 +8,7 @@ cd "$PT_TOP" || exit 2
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 FZ=build/fuzz
-NAMES="pptp tcpreasm ipdefrag gre ppp lcp ccp ipcp ipv6cp pap chap mschap mppe mppc tunnel analyzer"
+NAMES="pptp tcpreasm ipdefrag gre ppp lcp ccp ipcp ipv6cp pap chap mschap mppe mppc tunnel analyzer scenario peer"
 pass=0 fail=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -16,7 +16,7 @@ void mk_die(const mk_line *l, int col, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(2);
+	mk_exit(2);
 }
 
 void mk_fatal(const char *fmt, ...)

@@ -38,6 +38,8 @@ typedef struct mk_line {
 /* Report FILE:LINE:COL: message and exit 2. */
 void mk_die(const mk_line *l, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
+/* Ends the program (exit.c): the one way out of mk_die. */
+void mk_exit(int status) __attribute__((noreturn));
 /* Fatal error outside a source line (I/O): "mkcap: message", exit 1. */
 void mk_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
