@@ -55,3 +55,11 @@ $(REL)/bench/pptp-analyze-openssl: $(ANALYZER_SRCS:%.c=$(REL)/%.o) $(REL)/bench/
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS) $(BENCH_SSL_LIBS)
 bench: $(REL)/bench/pptp-analyze-openssl
 endif
+
+# make bench-wordlist (issue 25): pptp-analyze --wordlist against hashcat -m 5500 (CPU) and the MD4 + DES floor
+$(REL)/bench/wordfloor: tools/bench/wordfloor.c $(REL)/libpptp.a $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -o $@ $< $(REL)/libpptp.a $(GCRYPT_LIBS)
+.PHONY: bench-wordlist
+bench-wordlist: bin/pptp-analyze $(REL)/bench/wordfloor build/captures/v-auth-649.pcap
+	BENCH_DIR=$(BENCH_DIR) REL=$(REL) sh tools/bench/wordlist.sh
