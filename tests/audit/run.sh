@@ -42,6 +42,7 @@ has real-v1-used '"rule":"auth.mschapv1.used"' $R/mschapv1-mppe128.pcap --audit 
 hasnt real-v1-no-lm '"rule":"audit.mschapv1.lm_present"' $R/mschapv1-mppe128.pcap --audit --json
 has real-wrong-password 'info ppp.auth.failure \(1x\)' $R/wrong-password.pcap --audit
 hasnt real-one-failure-no-guessing 'warning audit.auth.guessing' $R/wrong-password.pcap --audit
+has real-gre-blocked "advice: GRE \(IP protocol 47\) is blocked one way" $R/gre-blocked.pcap --audit
 has real-security-section '^Security$' $R/mschapv2-mppe40.pcap --audit
 has real-advice 'advice: require 128-bit keys' $R/mschapv2-mppe40.pcap --audit
 hasnt no-audit-no-section '^Security$' $R/mschapv2-mppe40.pcap
