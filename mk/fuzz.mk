@@ -90,16 +90,17 @@ fuzz-seeds: $(FZ)/tools/seeds $(CAP_PCAPS)
 	rm -rf $(FZ)/seeds && $(FZ)/tools/seeds $(FZ)/seeds $(wildcard captures/real/*.pcap) $(CAP_PCAPS)
 
 fuzz: fuzz-build fuzz-seeds
-	@for n in $(or $(FUZZ_ONLY),$(FUZZ_NAMES)); do \
+	@failed=; for n in $(or $(FUZZ_ONLY),$(FUZZ_NAMES)); do \
 		mkdir -p $(FZ)/corpus/$$n $(FZ)/artifacts/$$n $(FZ)/seeds/$$n; \
 		d=tests/fuzz/dict/$$n.dict; [ -f $$d ] || d=; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-		$(FUZZ_NICE) $(FZ)/bin/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$(FUZZ_NICE) $(FZ)/bin/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 			-artifact_prefix=$(FZ)/artifacts/$$n/ $${d:+-dict=$$d} \
-			$(FZ)/corpus/$$n $(FZ)/seeds/$$n tests/fuzz/corpus/$$n \
-			>$(FZ)/artifacts/$$n/log 2>&1 || { tail -40 $(FZ)/artifacts/$$n/log; exit 1; }; \
-		grep -E '^stat::|^Done' $(FZ)/artifacts/$$n/log | tr '\n' ' '; echo; \
-	done
+			$(FZ)/corpus/$$n $(FZ)/seeds/$$n tests/fuzz/corpus/$$n $$(ls -d tests/fuzz/regress/$$n 2>/dev/null) \
+			>$(FZ)/artifacts/$$n/log 2>&1 || { tail -40 $(FZ)/artifacts/$$n/log; failed="$$failed $$n"; }; \
+		grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|DONE' $(FZ)/artifacts/$$n/log | tr '\n' ' '; echo; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed (build/fuzz/artifacts/NAME/)"; exit 1; fi
 
 check-run: $(FUZZ_BINS) $(FUZZ_REPLAYS) $(FUZZ_TOOLS)
 
