@@ -37,6 +37,7 @@ typedef struct wl_run {
 	int quit;
 	int need_nt, need_lm;
 	uint64_t tried[WL_THREADS];
+	pt_md md4[WL_THREADS];   /* one MD4 context per thread: no allocation per candidate */
 } wl_run;
 
 static int find_k3(const uint8_t chal[8], const uint8_t resp3[8])
@@ -83,7 +84,20 @@ static int pending(const pa_user *us, uint64_t line)
 	return !f || f > line;
 }
 
-static void try_word(wl_run *r, const char *w, uint64_t line)
+/* RFC 2759 8.3 NtPasswordHash, as pt_nt_password_hash, through the thread's MD4 context */
+static int nt_hash(pt_md *md, const char *w, size_t len, uint8_t nt[16])
+{
+	uint8_t uni[PT_MSCHAP_PW_MAX * 2];
+	size_t n = 0;
+	int rc = pt_utf8_to_utf16le(w, len, uni, sizeof uni, &n);
+
+	if (rc == PT_OK)
+		rc = pt_md_digest(md, uni, n, nt);
+	pt_wipe(uni, n);
+	return rc;
+}
+
+static void try_word(wl_run *r, pt_md *md, const char *w, uint64_t line)
 {
 	pa_audit *a = r->a;
 	size_t len = strlen(w);
@@ -91,7 +105,7 @@ static void try_word(wl_run *r, const char *w, uint64_t line)
 	int have_nt = 0, have_lm = 0;
 
 	if (r->need_nt)
-		have_nt = pt_nt_password_hash(w, nt) == PT_OK;
+		have_nt = nt_hash(md, w, len, nt) == PT_OK;
 	if (r->need_lm && len <= PT_LM_PW_MAX)
 		have_lm = pt_lm_password_hash(w, lm) == PT_OK;
 	for (size_t i = 0; i < a->nhs; i++) {
@@ -133,7 +147,7 @@ static void try_word(wl_run *r, const char *w, uint64_t line)
 static void work(wl_run *r, int tid)
 {
 	for (size_t i = (size_t)tid; i < r->nlines; i += WL_THREADS) {
-		try_word(r, r->buf + r->start[i], r->lineno[i]);
+		try_word(r, &r->md4[tid], r->buf + r->start[i], r->lineno[i]);
 		r->tried[tid]++;
 	}
 }
@@ -218,6 +232,12 @@ int pa_wordlist_run(pa_audit *a)
 	users_found(a, &targets);
 	if (!targets)
 		goto out; /* nothing to try the words against */
+	for (int i = 0; i < WL_THREADS; i++)
+		if (pt_md4_open(&r.md4[i]) != PT_OK) {
+			snprintf(a->wl_error, sizeof a->wl_error, "%s: MD4 is not available (libgcrypt in FIPS mode?)", a->wordlist);
+			rc = -1;
+			goto out;
+		}
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_barrier_init(&r.go, NULL, WL_THREADS);
 	pthread_barrier_init(&r.done, NULL, WL_THREADS);
@@ -300,6 +320,8 @@ out:
 	}
 	free(r.start);
 	free(r.lineno);
+	for (int i = 0; i < WL_THREADS; i++)
+		pt_md_close(&r.md4[i]);
 	free(r.pr);
 	fclose(fp);
 	return rc;

@@ -48,6 +48,42 @@ int pt_md4(const pt_iov *v, size_t n, uint8_t out[PT_MD4_LEN])
 	return digest(GCRY_MD_MD4, v, n, out);
 }
 
+int pt_md4_open(pt_md *m)
+{
+	gcry_md_hd_t hd;
+	int rc = pt_crypto_init();
+
+	m->hd = NULL;
+	if (rc != PT_OK)
+		return rc;
+	if (gcry_md_open(&hd, GCRY_MD_MD4, 0))
+		return PT_EUNSUP;
+	m->hd = hd;
+	return PT_OK;
+}
+
+int pt_md_digest(pt_md *m, const void *p, size_t len, uint8_t out[PT_MD4_LEN])
+{
+	gcry_md_hd_t hd = m->hd;
+	const unsigned char *d;
+
+	if (!hd)
+		return PT_EINVAL;
+	gcry_md_reset(hd);
+	gcry_md_write(hd, p, len);
+	if (!(d = gcry_md_read(hd, GCRY_MD_MD4)))
+		return PT_EUNSUP;
+	memcpy(out, d, PT_MD4_LEN);
+	return PT_OK;
+}
+
+void pt_md_close(pt_md *m)
+{
+	if (m->hd)
+		gcry_md_close(m->hd); /* libgcrypt wipes the context */
+	m->hd = NULL;
+}
+
 int pt_md5(const pt_iov *v, size_t n, uint8_t out[PT_MD5_LEN])
 {
 	return digest(GCRY_MD_MD5, v, n, out);

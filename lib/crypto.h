@@ -31,6 +31,18 @@ int pt_md5(const pt_iov *v, size_t n, uint8_t out[PT_MD5_LEN]);
 int pt_sha1(const pt_iov *v, size_t n, uint8_t out[PT_SHA1_LEN]);
 
 /*
+ * A reusable MD4 context for hashing many short messages (a wordlist: one NT hash per candidate): one allocation at
+ * open, none per message, where pt_md4 opens and frees a libgcrypt context each time.  Do not copy; close once.
+ */
+typedef struct pt_md {
+	void *hd; /* gcry_md_hd_t, NULL when closed */
+} pt_md;
+
+int pt_md4_open(pt_md *m);
+int pt_md_digest(pt_md *m, const void *p, size_t len, uint8_t out[PT_MD4_LEN]); /* reset, hash p, copy out */
+void pt_md_close(pt_md *m);
+
+/*
  * Spread 56 key bits (7 octets) over 8 octets, 7 bits each, and set odd
  * parity in bit 0 (RFC 2433 B.3 / RFC 2759 9.3 show the result).
  */

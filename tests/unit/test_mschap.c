@@ -44,6 +44,21 @@ static void test_digests(void)
 	CU_ASSERT(memcmp(out, want, 20) == 0);
 	CU_ASSERT_EQUAL(pt_sha1(v, 0, out), PT_EINVAL);
 	CU_ASSERT_EQUAL(pt_sha1(v, 99, out), PT_EINVAL);
+	/* the reusable MD4 context (--wordlist): the same RFC 1320 A.5 answers, one after the other */
+	{
+		pt_md m;
+		CU_ASSERT_EQUAL(pt_md4_open(&m), PT_OK);
+		CU_ASSERT_EQUAL(pt_md_digest(&m, "abc", 3, out), PT_OK);
+		hexin("a448017aaf21d8525fc10ae87aa6729d", want, 16);
+		CU_ASSERT(memcmp(out, want, 16) == 0);
+		CU_ASSERT_EQUAL(pt_md_digest(&m, "", 0, out), PT_OK);
+		hexin("31d6cfe0d16ae931b73c59d7e0c089c0", want, 16);
+		CU_ASSERT(memcmp(out, want, 16) == 0);
+		pt_md_close(&m);
+		CU_ASSERT_PTR_NULL(m.hd);
+		CU_ASSERT_EQUAL(pt_md_digest(&m, "abc", 3, out), PT_EINVAL);
+		pt_md_close(&m);
+	}
 }
 
 static void test_des_rc4(void)
