@@ -66,7 +66,7 @@ static void hit(wl_run *r, int u, uint64_t line, const char *word, int lm_only)
 	pthread_mutex_lock(&r->mu);
 	if (!us->found_line || line < us->found_line) {
 		size_t n = strlen(word);
-		us->found_line = line;
+		__atomic_store_n(&us->found_line, line, __ATOMIC_RELAXED); /* read without the lock by pending() */
 		us->lm_only = (uint8_t)lm_only;
 		if (a->policy.set) {
 			us->policy_checked = 1;
@@ -196,10 +196,13 @@ int pa_wordlist_run(pa_audit *a)
 	int skipping = 0, rc = 0, term = isatty(2);
 	pthread_t th;
 	double t0 = now_s(), next = t0 + 0.5;
+	const char *after = getenv("PPTP_ANALYZE_PROGRESS_AFTER"); /* as progress.c: the first line after this many seconds */
 
 	memset(&r, 0, sizeof r);
 	r.a = a;
 	a->wl_ran = 1;
+	if (after && *after)
+		next = t0 + atof(after);
 	if (!(fp = fopen(a->wordlist, "r"))) {
 		snprintf(a->wl_error, sizeof a->wl_error, "%s: cannot open the wordlist: %s", a->wordlist, strerror(errno));
 		return -1;

@@ -106,6 +106,15 @@ if [ -x /usr/bin/time ]; then
 	if [ -n "$m1" ] && [ -n "$m40" ] && [ $((m40 - m1)) -lt 8192 ]; then ok; else bad "wordlist-flat-memory: ${m1} KiB vs ${m40} KiB"; fi
 fi
 
+# a progress line on a terminal (script(1) gives the run one), none when stderr is a file
+if command -v script >/dev/null 2>&1; then
+	awk 'BEGIN { for (i = 1; i <= 200000; i++) print "p" i }' >"$tmp/prog"
+	PPTP_ANALYZE_PROGRESS_AFTER=0 script -qc "$A --wordlist $tmp/prog $R/mschapv2-mppe128.pcap >/dev/null" "$tmp/tty" >/dev/null 2>&1
+	if tr '\r' '\n' <"$tmp/tty" | grep -q '^pptp-analyze: wordlist: [0-9]* words, [0-9]*/s, 0 of 1 users found'; then ok; else bad "wordlist-progress: no progress line on a terminal"; fi
+	PPTP_ANALYZE_PROGRESS_AFTER=0 "$A" --wordlist "$tmp/prog" $R/mschapv2-mppe128.pcap >/dev/null 2>"$tmp/err"
+	if [ -s "$tmp/err" ]; then bad "wordlist-progress: stderr a file got: $(head -c 80 "$tmp/err")"; else ok; fi
+fi
+
 # ---- password policy ----
 printf 'wonderland42\n' >"$tmp/pw"
 printf 'Wonderland42!\n' >"$tmp/pw2"
