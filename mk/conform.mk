@@ -39,3 +39,4 @@ $(SAN)/tests/test_conform: $(SAN)/tests/conform/test_conform.o $(SAN)/tests/unit
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(CUNIT_LIBS) $(GCRYPT_LIBS)
 check-run: $(SAN)/tests/test_conform
 DEPS += openssl   # tests/secrets: the NT hash of the lab password (openssl dgst -md4, legacy provider)
+DEPS += valgrind  # tests/valgrind: the analyzer on every capture under memcheck
