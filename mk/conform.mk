@@ -40,3 +40,9 @@ $(SAN)/tests/test_conform: $(SAN)/tests/conform/test_conform.o $(SAN)/tests/unit
 check-run: $(SAN)/tests/test_conform
 DEPS += openssl   # tests/secrets: the NT hash of the lab password (openssl dgst -md4, legacy provider)
 DEPS += valgrind  # tests/valgrind: the analyzer on every capture under memcheck
+
+# tests/robust: a capture built to exhaust the analyzer (issue 23 part 5)
+$(REL)/robust/floodcap: tests/robust/floodcap.c $(REL)/libpptp.a $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -o $@ $< $(REL)/libpptp.a $(GCRYPT_LIBS)
+check-run: $(REL)/robust/floodcap $(REL)/bench/rusage
