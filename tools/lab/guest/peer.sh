@@ -1,9 +1,9 @@
 #!/bin/sh
-# peer.sh ROLE "PPP OPTIONS": the guest as a long-running real peer for a program on the host
+# peer.sh ROLE "PPP OPTIONS" [POOL]: the guest as a long-running real peer for a program on the host
 # (the project's conformance peer), reached over the virtio NIC that qemu joins to a tap
 # device in a host network namespace (tools/lab/peer-start).
 #   guest eth0 192.0.2.1/24, host tap0 192.0.2.2/24; tunnel 10.0.0.1 (guest) / 10.0.0.2-9
-#   ROLE server: pptpd listens on 192.0.2.1:1723
+#   ROLE server: pptpd listens on 192.0.2.1:1723, POOL calls at once (default 8: remoteip 10.0.0.2-9)
 #   ROLE client: pptp + pppd dial 192.0.2.2:1723 again and again (3 s after each session ends)
 # Lab test credentials: user alice, password wonderland42, server name pptpd.
 # Everything the peers log (syslog: pptpd, pptpctrl, pptp, pppd debug) goes to the console,
@@ -11,6 +11,9 @@
 . /lab/lab-lib.sh
 role=$1
 pppopts=$2
+pool=${3:-8}
+case $pool in *[!0-9]*|'') pool=8 ;; esac
+[ "$pool" -ge 1 ] && [ "$pool" -le 250 ] || pool=8
 W=/run/peer
 mkdir -p "$W"
 
@@ -29,8 +32,8 @@ case $role in
         cat >"$W/pptpd.conf" <<EOF
 option $W/pptpd-options
 localip 10.0.0.1
-remoteip 10.0.0.2-9
-connections 8
+remoteip 10.0.0.2-$((pool + 1))
+connections $pool
 EOF
         cat >"$W/pptpd-options" <<EOF
 name pptpd
@@ -46,7 +49,7 @@ $pppopts
 EOF
         pptpd -f -d -c "$W/pptpd.conf" -p "$W/pptpd.pid" >/dev/console 2>&1 &
         wait_for 20 listening_1723 "" || echo "LAB: pptpd is not listening"
-        echo "LAB: peer ready: pptpd listening on 192.0.2.1:1723, pppd options: $pppopts"
+        echo "LAB: peer ready: pptpd listening on 192.0.2.1:1723, $pool calls at once, pppd options: $pppopts"
         wait
         ;;
     client)
