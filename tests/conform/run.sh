@@ -97,6 +97,23 @@ run trickle trickle 10 1 '^FAIL ctrl-sccrq-basic.*nothing' --run "$LIB/ctrl-sccr
 run no-s no-s 20 1 '^FAIL auth-basic.*forged' --run "$LIB/auth-basic.pptp" -T 6
 # a flood of Echo-Requests and GRE: the scenarios still end, in bounded time and memory
 run flood flood 20 1 '^FAIL call-ocrq-basic.*echo' --run "$LIB/call-ocrq-basic.pptp" -T 5
+# a server answering every request twice: the scenario ends, FAIL on the unsolicited second answer
+run twice twice 20 1 '^FAIL call-ocrq-basic.*unsolicited\|^FAIL call-ocrq-basic' --run "$LIB/call-ocrq-basic.pptp" -T 5
+# the peer's memory under the flood: peak RSS of the client measured (RUSAGE from make bench)
+RU=$PWD/build/rel/bench/rusage
+if [ -x "$RU" ]; then
+	timeout 60 unshare -n sh -c '
+		ip link set lo up
+		"$0" --listen 127.0.0.2 --user alice --password-file "$1" --run "$2/flood.pptp" -T 20 --seed 7 >/dev/null 2>&1 &
+		sleep 0.3
+		"$5" "$4/flood.ru" "$0" --target 127.0.0.2 --user alice --password-file "$1" --seed 9 -T 5 --run "$3/call-ocrq-basic.pptp" >/dev/null 2>&1
+		wait' "$PWD/bin/pptp-conform" "$tmp/pw" "$FAKE" "$LIB" "$tmp" "$RU"
+	if read -r w c rss rc <"$tmp/flood.ru" && [ "$rss" -lt 32768 ]; then
+		ok "flood: the peer's peak RSS $rss KiB (bound 32 MiB), exit $rc, $w s"
+	else ko "flood: peer's peak RSS: $(cat "$tmp/flood.ru" 2>/dev/null)"; fi
+else
+	ko "flood: $RU missing (make check builds it)"
+fi
 # the whole client library against a silent server ends, every wait bounded (-T 1)
 run silent-library silent 200 1 ' failed, ' -T 1 -s 'ctrl-*'
 
