@@ -94,5 +94,29 @@ else
 	ko "unshare -n: not permitted (root needed for the pptp-conform session)"
 fi
 
+# the Wireshark plugin: tshark -V -x with the credentials, over the real captures with MS-CHAP (unprivileged,
+# the plugin from the build folder: tests/plugin/lib.sh)
+if [ -f build/plugin/4.0/epan/pptpsuite.so ] && command -v tshark >/dev/null 2>&1; then
+	. tests/plugin/lib.sh
+	ts_setup
+	np=0
+	for base in mschapv2-mppe128 mschapv2-mppe40 mschapv1-mppe128 mppe128-stateful wrong-password pap-noenc; do
+		cap=captures/real/$base.pcap
+		[ -f "$cap" ] || continue
+		PPTP_PASSWORD=$PW "$A" --show-keys "$cap" >/dev/null 2>"$tmp/keys"
+		keys=$(sed -n 's/.*MPPE start key [^:]*: \([0-9a-fA-F]*\).*/\1/p' "$tmp/keys" | sort -u)
+		ts "$cap" -o "$CRED_RIGHT" -V -x >"$tmp/ts.out" 2>&1
+		ts "$cap" -o "$CRED_HASH" -q -z expert >>"$tmp/ts.out" 2>&1
+		if ! grep -q 'pptpsuite\|PPTP suite\|Decrypted PPP' "$tmp/ts.out"; then ko "plugin $base: tshark shows no sign of the plugin"; continue; fi
+		# PAP carries the password in clear on the wire: the dissection shows the packet as it is
+		case $base in pap-*) secrets="$nt $keys" ;; *) secrets="$PW $nt $keys" ;; esac
+		if what=$(leaks "$tmp/ts.out" "plugin $base" $secrets); then ko "$what"; else np=$((np + 1)); fi
+	done
+	ts_cleanup
+	[ $np -gt 0 ] && ok "the Wireshark plugin: tshark -V -x and -z expert on $np real captures hold no secret of ours"
+else
+	ko "the Wireshark plugin is not built (make plugin) or tshark is missing"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
