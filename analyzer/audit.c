@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "json.h"
 #include "ppp.h"
+#include "tcpreasm.h" /* PT_TCP_PPTP_PORT */
 
 /* ---- the advice table: PT_ADVICE lines of lib/rules_audit.def ---- */
 
@@ -253,15 +254,54 @@ void pa_audit_on_auth(pa_audit *a, const pt_where *at, const pt_call *k, int aut
 	a->nhs++;
 }
 
+static int flow_is(const pa_flow *f, const pt_addr *s, const pt_addr *d, uint8_t proto)
+{
+	return f->proto == proto && f->src.port == s->port && f->dst.port == d->port && pt_addr_eq(&f->src, s) &&
+	       pt_addr_eq(&f->dst, d);
+}
+
 static pa_flow *flow_find(pa_audit *a, const pt_addr *s, const pt_addr *d, uint8_t proto)
 {
+	if (a->nflows && a->flow_last < a->nflows && flow_is(&a->flows[a->flow_last], s, d, proto))
+		return &a->flows[a->flow_last]; /* a flow's packets come in runs */
 	for (size_t i = a->nflows; i-- > 0;) {
 		pa_flow *f = &a->flows[i];
-		if (f->proto == proto && f->src.port == s->port && f->dst.port == d->port && pt_addr_eq(&f->src, s) &&
-		    pt_addr_eq(&f->dst, d))
+		if (flow_is(f, s, d, proto)) {
+			a->flow_last = i;
 			return f;
+		}
 	}
 	return NULL;
+}
+
+/*
+ * An ICMP error about a PPTP packet (RFC 792 / RFC 4443: it quotes the offending IP header and the first octets
+ * after it): "protocol 47 unreachable", or a TCP 1723 port unreachable, belongs to the tunnel, not to other traffic.
+ */
+static int icmp_about_pptp(const pt_ip *ip)
+{
+	pt_cursor c = pt_cur(ip->payload, ip->payload_len);
+	uint8_t type = 0, b = 0, proto = 0;
+	uint16_t p1 = 0, p2 = 0;
+	size_t off = 8;
+
+	if (pt_peek_u8(&c, 0, &type) != PT_OK)
+		return 0;
+	if (ip->proto == 1 && (type == 3 || type == 4 || type == 5 || type == 11 || type == 12)) {
+		if (pt_peek_u8(&c, off, &b) != PT_OK || (b >> 4) != 4 || pt_peek_u8(&c, off + 9, &proto) != PT_OK)
+			return 0;
+		off += (size_t)(b & 15) * 4;
+	} else if (ip->proto == 58 && type >= 1 && type <= 4) {
+		if (pt_peek_u8(&c, off + 6, &proto) != PT_OK)
+			return 0;
+		off += 40;
+	} else {
+		return 0;
+	}
+	if (proto == 47)
+		return 1;
+	return proto == 6 && pt_peek_u16(&c, off, &p1) == PT_OK && pt_peek_u16(&c, off + 2, &p2) == PT_OK &&
+	       (p1 == PT_TCP_PPTP_PORT || p2 == PT_TCP_PPTP_PORT);
 }
 
 void pa_audit_other(pa_audit *a, const pt_ip *ip, uint16_t sport, uint16_t dport, const pt_where *at)
@@ -270,6 +310,8 @@ void pa_audit_other(pa_audit *a, const pt_ip *ip, uint16_t sport, uint16_t dport
 	pa_flow *f;
 
 	if (!a->on)
+		return;
+	if ((ip->proto == 1 || ip->proto == 58) && icmp_about_pptp(ip))
 		return;
 	memset(&s, 0, sizeof s);
 	memset(&d, 0, sizeof d);
@@ -411,6 +453,7 @@ static void guessing(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink,
 {
 	size_t n = a->nfails;
 	uint8_t *done = n ? calloc(n, 1) : NULL;
+	size_t keys = 0;
 
 	if (n && !done)
 		return;
@@ -419,6 +462,8 @@ static void guessing(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink,
 		size_t *list;
 		if (done[i])
 			continue;
+		if (++keys > 4096)
+			break; /* bounded work: the first 4096 users or addresses (in order of their first failure) */
 		list = malloc(n * sizeof *list);
 		if (!list)
 			break;
@@ -538,8 +583,8 @@ static void filtering(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink
 		if (!first)
 			continue;
 		if (len < sizeof msg)
-			snprintf(msg + len, sizeof msg - len, "%s; %zu flow%s, %" PRIu64 " packets besides TCP 1723 and GRE%s",
-				 nflows > shown ? ", ..." : "", nflows, nflows == 1 ? "" : "s", pkts,
+			snprintf(msg + len, sizeof msg - len, "%s; %zu flow%s, %" PRIu64 " packet%s besides TCP 1723 and GRE%s",
+				 nflows > shown ? ", ..." : "", nflows, nflows == 1 ? "" : "s", pkts, pkts == 1 ? "" : "s",
 				 answers ? ": the server answers on other ports" : "");
 		memset(&w, 0, sizeof w);
 		w.pkt = first->first_pkt;

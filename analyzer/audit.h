@@ -82,7 +82,7 @@ typedef struct pa_audit {
 	pa_fail *fails;
 	size_t nfails, fails_dropped;
 	pa_flow *flows;
-	size_t nflows, flows_dropped;
+	size_t nflows, flows_dropped, flow_last;
 	/* wordlist run */
 	int wl_ran;
 	uint64_t wl_words, wl_skipped;
