@@ -574,39 +574,22 @@ int cf_ep_send_ctrl_bytes(cf_ep *e, const uint8_t *b, size_t n, const size_t *sp
 
 void cf_ep_ctrl_template(cf_ep *e, uint16_t type, pt_ctrl_msg *m)
 {
-	pt_ctrl_init(m, type);
+	/* lib/pptp's valid message, then this endpoint's names, numbers, Call IDs and windows */
+	pt_ctrl_init_valid(m, type);
 	switch (type) {
 	case PT_CTRL_SCCRQ:
-		/* RFC 2637 2.1 */
-		m->u.sccrq.version = PT_PPTP_VERSION;
-		m->u.sccrq.framing_cap = PT_FRAMING_EITHER;
-		m->u.sccrq.bearer_cap = PT_BEARER_EITHER;
-		m->u.sccrq.max_channels = 0;
 		m->u.sccrq.firmware_rev = 1;
 		pt_ctrl_str64_set(&m->u.sccrq.host_name, "pptp-conform");
 		pt_ctrl_str64_set(&m->u.sccrq.vendor, "pptp-suite");
 		break;
 	case PT_CTRL_SCCRP:
-		m->u.sccrp.version = PT_PPTP_VERSION;
-		m->u.sccrp.result = PT_CTRL_RESULT_OK;
-		m->u.sccrp.framing_cap = PT_FRAMING_EITHER;
-		m->u.sccrp.bearer_cap = PT_BEARER_EITHER;
 		m->u.sccrp.max_channels = 16;
 		m->u.sccrp.firmware_rev = 1;
 		pt_ctrl_str64_set(&m->u.sccrp.host_name, "pptp-conform");
 		pt_ctrl_str64_set(&m->u.sccrp.vendor, "pptp-suite");
 		break;
-	case PT_CTRL_STOPCCRQ:
-		m->u.stopccrq.reason = PT_STOP_NONE;
-		break;
-	case PT_CTRL_STOPCCRP:
-		m->u.stopccrp.result = PT_CTRL_RESULT_OK;
-		break;
 	case PT_CTRL_ECHORQ:
 		m->u.echorq.id = ++e->echo_id;
-		break;
-	case PT_CTRL_ECHORP:
-		m->u.echorp.result = PT_CTRL_RESULT_OK;
 		break;
 	case PT_CTRL_OCRQ:
 		/* RFC 2637 2.7 */
@@ -614,15 +597,11 @@ void cf_ep_ctrl_template(cf_ep *e, uint16_t type, pt_ctrl_msg *m)
 		m->u.ocrq.call_serial = e->call_serial;
 		m->u.ocrq.min_bps = 2400;
 		m->u.ocrq.max_bps = 10000000;
-		m->u.ocrq.bearer_type = PT_BEARER_EITHER;
-		m->u.ocrq.framing_type = PT_FRAMING_EITHER;
 		m->u.ocrq.recv_window = e->k.recv_window;
-		m->u.ocrq.proc_delay = 0;
 		break;
 	case PT_CTRL_OCRP:
 		m->u.ocrp.call_id = e->our_call_id;
 		m->u.ocrp.peer_call_id = e->peer_call_id;
-		m->u.ocrp.result = PT_CTRL_RESULT_OK;
 		m->u.ocrp.connect_speed = 10000000;
 		m->u.ocrp.recv_window = e->k.recv_window;
 		break;
@@ -634,7 +613,6 @@ void cf_ep_ctrl_template(cf_ep *e, uint16_t type, pt_ctrl_msg *m)
 	case PT_CTRL_ICRP:
 		m->u.icrp.call_id = e->our_call_id;
 		m->u.icrp.peer_call_id = e->peer_call_id;
-		m->u.icrp.result = PT_CTRL_RESULT_OK;
 		m->u.icrp.recv_window = e->k.recv_window;
 		break;
 	case PT_CTRL_ICCN:
@@ -649,15 +627,13 @@ void cf_ep_ctrl_template(cf_ep *e, uint16_t type, pt_ctrl_msg *m)
 		break;
 	case PT_CTRL_CDN:
 		m->u.cdn.call_id = e->our_call_id;
-		m->u.cdn.result = 3; /* Admin Shutdown */
+		m->u.cdn.result = 3; /* Admin Shutdown: we end the call ourselves */
 		break;
 	case PT_CTRL_WEN:
 		m->u.wen.peer_call_id = e->peer_call_id;
 		break;
 	case PT_CTRL_SLI:
 		m->u.sli.peer_call_id = e->peer_call_id;
-		m->u.sli.send_accm = 0xffffffffu;
-		m->u.sli.recv_accm = 0xffffffffu;
 		break;
 	default:
 		break;

@@ -582,6 +582,54 @@ void pt_ctrl_init(pt_ctrl_msg *m, uint16_t type)
 	m->type = type;
 }
 
+/* A valid message of the type (RFC 2637 2.1-2.15): the protocol version, Result Codes "OK", "either"
+ * framing and bearer, no stop reason, an ACCM of all ones; names, numbers and Call IDs are the caller's. */
+void pt_ctrl_init_valid(pt_ctrl_msg *m, uint16_t type)
+{
+	pt_ctrl_init(m, type);
+	switch (type) {
+	case PT_CTRL_SCCRQ:
+		m->u.sccrq.version = PT_PPTP_VERSION;
+		m->u.sccrq.framing_cap = PT_FRAMING_EITHER;
+		m->u.sccrq.bearer_cap = PT_BEARER_EITHER;
+		break;
+	case PT_CTRL_SCCRP:
+		m->u.sccrp.version = PT_PPTP_VERSION;
+		m->u.sccrp.result = PT_CTRL_RESULT_OK;
+		m->u.sccrp.framing_cap = PT_FRAMING_EITHER;
+		m->u.sccrp.bearer_cap = PT_BEARER_EITHER;
+		break;
+	case PT_CTRL_STOPCCRQ:
+		m->u.stopccrq.reason = PT_STOP_NONE;
+		break;
+	case PT_CTRL_STOPCCRP:
+		m->u.stopccrp.result = PT_CTRL_RESULT_OK;
+		break;
+	case PT_CTRL_ECHORP:
+		m->u.echorp.result = PT_CTRL_RESULT_OK;
+		break;
+	case PT_CTRL_OCRQ:
+		m->u.ocrq.bearer_type = PT_BEARER_EITHER;
+		m->u.ocrq.framing_type = PT_FRAMING_EITHER;
+		break;
+	case PT_CTRL_OCRP:
+		m->u.ocrp.result = PT_CTRL_RESULT_OK;
+		break;
+	case PT_CTRL_ICRP:
+		m->u.icrp.result = PT_CTRL_RESULT_OK;
+		break;
+	case PT_CTRL_CDN:
+		m->u.cdn.result = 4; /* RFC 2637 2.13: Request (Call-Clear-Request received) */
+		break;
+	case PT_CTRL_SLI:
+		m->u.sli.send_accm = 0xffffffffu;
+		m->u.sli.recv_accm = 0xffffffffu;
+		break;
+	default:
+		break;
+	}
+}
+
 /* ---- parsing ------------------------------------------------------------ */
 
 int pt_ctrl_frame_len(const pt_cursor *c, size_t *len)

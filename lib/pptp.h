@@ -341,5 +341,8 @@ void pt_ctrl_str128_set(pt_ctrl_str128 *s, const char *text);
 
 /* Zero m and fill the header for type (length from the descriptor). */
 void pt_ctrl_init(pt_ctrl_msg *m, uint16_t type);
+/* The same, then the values every valid message of the type has (version, Result Codes OK, either framing and
+ * bearer, ACCM all ones); names, numbers and Call IDs stay for the caller. */
+void pt_ctrl_init_valid(pt_ctrl_msg *m, uint16_t type);
 
 #endif

@@ -105,54 +105,28 @@ void gc_out_ip(gc_out *o, const uint8_t src[4], const uint8_t dst[4], uint8_t pr
 
 void gc_ctrl_template(pt_ctrl_msg *m, uint16_t type)
 {
-	pt_ctrl_init(m, type);
+	/* lib/pptp's valid message, then what a Windows client and a Linux server would fill in */
+	pt_ctrl_init_valid(m, type);
 	switch (type) {
 	case PT_CTRL_SCCRQ:
-		/* RFC 2637 2.1 */
-		m->u.sccrq.version = PT_PPTP_VERSION;
-		m->u.sccrq.framing_cap = PT_FRAMING_EITHER;
-		m->u.sccrq.bearer_cap = PT_BEARER_EITHER;
 		m->u.sccrq.firmware_rev = 0x0a28;
 		pt_ctrl_str64_set(&m->u.sccrq.host_name, "alice-laptop");
 		pt_ctrl_str64_set(&m->u.sccrq.vendor, "Microsoft");
 		break;
 	case PT_CTRL_SCCRP:
-		m->u.sccrp.version = PT_PPTP_VERSION;
-		m->u.sccrp.result = PT_CTRL_RESULT_OK;
-		m->u.sccrp.framing_cap = PT_FRAMING_EITHER;
-		m->u.sccrp.bearer_cap = PT_BEARER_EITHER;
 		m->u.sccrp.max_channels = 1;
 		m->u.sccrp.firmware_rev = 1;
 		pt_ctrl_str64_set(&m->u.sccrp.host_name, "vpn-gw");
 		pt_ctrl_str64_set(&m->u.sccrp.vendor, "linux");
 		break;
-	case PT_CTRL_STOPCCRQ:
-		m->u.stopccrq.reason = PT_STOP_NONE;
-		break;
-	case PT_CTRL_STOPCCRP:
-		m->u.stopccrp.result = PT_CTRL_RESULT_OK;
-		break;
-	case PT_CTRL_ECHORP:
-		m->u.echorp.result = PT_CTRL_RESULT_OK;
-		break;
 	case PT_CTRL_OCRQ:
 		m->u.ocrq.min_bps = 300;
 		m->u.ocrq.max_bps = 100000000;
-		m->u.ocrq.bearer_type = PT_BEARER_EITHER;
-		m->u.ocrq.framing_type = PT_FRAMING_EITHER;
 		m->u.ocrq.recv_window = GC_WINDOW;
 		break;
 	case PT_CTRL_OCRP:
-		m->u.ocrp.result = PT_CTRL_RESULT_OK;
 		m->u.ocrp.connect_speed = 100000000;
 		m->u.ocrp.recv_window = GC_WINDOW;
-		break;
-	case PT_CTRL_CDN:
-		m->u.cdn.result = 4; /* RFC 2637 2.13: Request (Call-Clear-Request received) */
-		break;
-	case PT_CTRL_SLI:
-		m->u.sli.send_accm = 0xffffffffu;
-		m->u.sli.recv_accm = 0xffffffffu;
 		break;
 	default:
 		break;
