@@ -135,24 +135,13 @@ static void on_auth(void *user, const pt_where *at, const pt_call *k, int authen
 
 /* ---- TCP glue ---- */
 
-static void addr_from_key(pt_addr *a, const pt_tcp_key *k, int i)
-{
-	memset(a, 0, sizeof *a);
-	a->family = (uint8_t)(k->family == 6 ? 6 : 4);
-	if (a->family == 6)
-		memcpy(a->a, k->addr[i], 16);
-	else
-		memcpy(a->a, k->addr[i] + 12, 4);
-	a->port = k->port[i];
-}
-
 static void *tcp_open(void *user, const pt_tcp_key *key, int midstream, const pt_where *at)
 {
 	pa_run *r = user;
 	pt_addr cli, srv;
 
-	addr_from_key(&cli, key, 0);
-	addr_from_key(&srv, key, 1);
+	pt_addr_from_tcp_key(&cli, key, 0);
+	pt_addr_from_tcp_key(&srv, key, 1);
 	return pt_tunnel_ctrl_open(r->tun, &cli, &srv, midstream, at);
 }
 

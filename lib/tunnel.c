@@ -13,6 +13,17 @@
 #define HASH_SIZE (1u << HASH_BITS)
 #define MAX_ORPHANS 64
 
+void pt_addr_from_tcp_key(pt_addr *a, const pt_tcp_key *k, int i)
+{
+	memset(a, 0, sizeof *a);
+	a->family = (uint8_t)(k->family == 6 ? 6 : 4);
+	if (a->family == 6)
+		memcpy(a->a, k->addr[i], 16);
+	else
+		memcpy(a->a, k->addr[i] + 12, 4);
+	a->port = k->port[i];
+}
+
 int pt_addr_eq(const pt_addr *x, const pt_addr *y)
 {
 	size_t n = x->family == 6 ? 16 : 4;

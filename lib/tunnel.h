@@ -12,6 +12,7 @@
 #include "mppc.h"
 #include "pppobs.h"
 #include "pptp.h"
+#include "tcpreasm.h"
 
 /* An IP endpoint (port 0 for GRE). family is 4 or 6; IPv4 uses a[0..3]. */
 typedef struct pt_addr {
@@ -21,6 +22,8 @@ typedef struct pt_addr {
 } pt_addr;
 
 int pt_addr_eq(const pt_addr *x, const pt_addr *y);       /* address only, not port */
+/* Side i (0 client, 1 server) of a TCP connection as lib/tcpreasm keys it (IPv4 mapped into 16 octets). */
+void pt_addr_from_tcp_key(pt_addr *a, const pt_tcp_key *k, int i);
 /* "192.0.2.1" / "2001:db8::1", with ":port" (IPv6 as [..]:port) when with_port */
 void pt_addr_fmt(const pt_addr *a, int with_port, char *buf, size_t cap);
 
