@@ -1,4 +1,7 @@
-/* opts.c: pptp-analyze's command line; options may come before or after the capture name. */
+/* opts.c: pptp-analyze's command line (getopt_long); options may come before or after the capture name. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,115 +63,175 @@ static int is_file(const char *p)
 }
 
 /* Options taking a value accept "--opt VALUE" and "--opt=VALUE". */
-static const char *take(int argc, char **argv, int *i, const char *arg, const char *name)
-{
-	size_t n = strlen(name);
+/* Long options (getopt_long): values as "--opt VALUE" or "--opt=VALUE", unambiguous prefixes accepted. */
+enum {
+	O_JSON = 256, O_VERDICT, O_LIST_VERDICTS, O_LIST_RULES, O_FAIL_ON, O_COLOR, O_PASSWORD, O_USER,
+	O_PASSWORD_FILE, O_NT_HASH, O_CREDENTIALS, O_MAX_CONNS, O_MAX_CALLS, O_MAX_TCP_CONNS, O_SHOW_KEYS,
+	O_AUDIT, O_WORDLIST, O_PASSWORD_POLICY, O_GUESS_FAILURES, O_GUESS_WINDOW, O_VERSION, O_THREADS,
+	O_LADDER, O_SVG
+};
 
-	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
-		return arg + n + 1;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "pptp-analyze: %s needs a value\n", name);
-		return NULL;
-	}
-	return argv[++*i];
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "decode", no_argument, NULL, 'V' },
+	{ "verdict", no_argument, NULL, O_VERDICT },
+	{ "list-verdicts", no_argument, NULL, O_LIST_VERDICTS },
+	{ "list-rules", optional_argument, NULL, O_LIST_RULES },
+	{ "fail-on", required_argument, NULL, O_FAIL_ON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "color", optional_argument, NULL, O_COLOR },
+	{ "password", optional_argument, NULL, O_PASSWORD },
+	{ "user", required_argument, NULL, O_USER },
+	{ "password-file", required_argument, NULL, O_PASSWORD_FILE },
+	{ "nt-hash", required_argument, NULL, O_NT_HASH },
+	{ "credentials", required_argument, NULL, O_CREDENTIALS },
+	{ "write-decrypted", required_argument, NULL, 'w' },
+	{ "show-keys", no_argument, NULL, O_SHOW_KEYS },
+	{ "max-conns", required_argument, NULL, O_MAX_CONNS },
+	{ "max-calls", required_argument, NULL, O_MAX_CALLS },
+	{ "max-tcp-conns", required_argument, NULL, O_MAX_TCP_CONNS },
+	{ "audit", no_argument, NULL, O_AUDIT },
+	{ "wordlist", required_argument, NULL, O_WORDLIST },
+	{ "password-policy", required_argument, NULL, O_PASSWORD_POLICY },
+	{ "guess-failures", required_argument, NULL, O_GUESS_FAILURES },
+	{ "guess-window", required_argument, NULL, O_GUESS_WINDOW },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "ladder", no_argument, NULL, O_LADDER },
+	{ "svg", required_argument, NULL, O_SVG },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The option as the user wrote it, for messages: "--fail-on" or "-c". */
+static const char *opt_name(int c, int li, char *buf, size_t n)
+{
+	if (li >= 0)
+		snprintf(buf, n, "--%s", long_opts[li].name);
+	else
+		snprintf(buf, n, "-%c", c);
+	return buf;
 }
 
-static int opt_is(const char *arg, const char *name)
+/* How many long options start with the word (without its "--" and any "=VALUE"). */
+static int prefix_count(const char *arg)
 {
-	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && (arg[n] == 0 || arg[n] == '=');
+	size_t n;
+	int k = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	arg += 2;
+	n = strcspn(arg, "=");
+	for (const struct option *lo = long_opts; lo->name; lo++)
+		k += strncmp(lo->name, arg, n) == 0;
+	return k;
+}
+
+/* A positive whole number up to max, or -1. */
+static long count_arg(const char *v, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n <= 0 || n > max)
+		return -1;
+	return n;
 }
 
 int pa_opts_parse(pa_opts *o, int argc, char **argv)
 {
-	int nfiles = 0, only_files = 0, npos = 0, first = 0;
+	int nfiles = 0, npos = 0, first = 0, c, li;
 	const char *pos[256]; /* words that are not options: the capture (without -r/-i), then a BPF expression */
+	char name[40];
 
 	memset(o, 0, sizeof *o);
 	o->fail_on = PT_SEV_ERROR;
 	o->max_findings_per_rule = 20;
-	if (getenv("PPTP_PASSWORD"))
-		o->password = NULL; /* read in creds.c, never from argv */
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v;
-
-		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+	/* optind = 0: a full restart of getopt, since pa_main may run more than once in a process (fuzzing).
+	 * The leading '-' keeps the words that are not options in place, in order (the capture, then BPF words). */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		li = -1;
+		c = getopt_long(argc, argv, "-:hr:i:f:c:nVqw:", long_opts, &li);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 1: /* a word that is not an option */
 			if (npos >= (int)(sizeof pos / sizeof pos[0])) {
-				fprintf(stderr, "pptp-analyze: too many arguments ('%s')\n", a);
+				fprintf(stderr, "pptp-analyze: too many arguments ('%s')\n", optarg);
 				return 2;
 			}
-			pos[npos++] = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_files = 1;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			pos[npos++] = optarg;
+			break;
+		case 'h':
 			pa_usage(stdout);
 			return 1;
-		} else if (strcmp(a, "--version") == 0) {
+		case O_VERSION:
 			printf("pptp-analyze %s\n", PA_VERSION);
 			return 1;
-		} else if (strcmp(a, "-r") == 0) {
-			if (!(v = take(argc, argv, &i, a, "-r")))
-				return 2;
+		case 'r':
 			if (nfiles++) {
-				fprintf(stderr, "pptp-analyze: more than one capture given ('%s')\n", v);
+				fprintf(stderr, "pptp-analyze: more than one capture given ('%s')\n", optarg);
 				return 2;
 			}
-			o->file = v;
-		} else if (strcmp(a, "-i") == 0 || opt_is(a, "--interface")) {
-			if (!(v = take(argc, argv, &i, a, a[1] == 'i' ? "-i" : "--interface")))
-				return 2;
-			o->iface = v;
-		} else if (strcmp(a, "-f") == 0 || opt_is(a, "--filter")) {
-			if (!(v = take(argc, argv, &i, a, a[1] == 'f' ? "-f" : "--filter")))
-				return 2;
-			o->filter = v;
-		} else if (strcmp(a, "-c") == 0) {
-			char *end;
-			if (!(v = take(argc, argv, &i, a, "-c")))
-				return 2;
-			o->count = strtol(v, &end, 10);
-			if (*end || o->count <= 0) {
-				fprintf(stderr, "pptp-analyze: -c wants a positive count, not '%s'\n", v);
+			o->file = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'c':
+			if ((o->count = count_arg(optarg, LONG_MAX)) < 0) {
+				fprintf(stderr, "pptp-analyze: %s wants a positive count, not '%s'\n", opt_name(c, li, name, sizeof name), optarg);
 				return 2;
 			}
-		} else if (strcmp(a, "--json") == 0) {
+			break;
+		case 'n': /* tcpdump's "no name lookups": we never look names up */
+			break;
+		case O_JSON:
 			o->format = PA_FMT_JSON;
-		} else if (strcmp(a, "-n") == 0) {
-			/* tcpdump's "no name lookups": we never look names up */
-		} else if (strcmp(a, "--decode") == 0 || strcmp(a, "-V") == 0) {
+			break;
+		case 'V':
 			o->format = PA_FMT_DECODE;
-		} else if (strcmp(a, "--verdict") == 0) {
+			break;
+		case O_VERDICT:
 			o->format = PA_FMT_VERDICT;
-		} else if (strcmp(a, "--list-verdicts") == 0) {
+			break;
+		case O_LIST_VERDICTS:
 			o->list_verdicts = 1;
-		} else if (opt_is(a, "--list-rules")) {
-			const char *f = strchr(a, '=');
-			if (!f || strcmp(f + 1, "text") == 0)
+			break;
+		case O_LIST_RULES:
+			if (!optarg || strcmp(optarg, "text") == 0)
 				o->list_rules = 1;
-			else if (strcmp(f + 1, "markdown") == 0)
+			else if (strcmp(optarg, "markdown") == 0)
 				o->list_rules = 2;
-			else if (strcmp(f + 1, "json") == 0)
+			else if (strcmp(optarg, "json") == 0)
 				o->list_rules = 3;
 			else {
-				fprintf(stderr, "pptp-analyze: --list-rules: unknown format '%s'\n", f + 1);
+				fprintf(stderr, "pptp-analyze: --list-rules: unknown format '%s'\n", optarg);
 				return 2;
 			}
-		} else if (opt_is(a, "--fail-on")) {
-			if (!(v = take(argc, argv, &i, a, "--fail-on")))
-				return 2;
-			if (strcmp(v, "none") == 0)
+			break;
+		case O_FAIL_ON:
+			if (strcmp(optarg, "none") == 0)
 				o->fail_never = 1;
-			else if (pt_sev_parse(v, &o->fail_on) != 0) {
-				fprintf(stderr, "pptp-analyze: --fail-on wants error, warning, info or none, not '%s'\n", v);
+			else if (pt_sev_parse(optarg, &o->fail_on) != 0) {
+				fprintf(stderr, "pptp-analyze: --fail-on wants error, warning, info or none, not '%s'\n", optarg);
 				return 2;
 			}
-		} else if (opt_is(a, "--color")) {
-			/* as GNU ls: a bare --color is always */
-			const char *w = strchr(a, '=') ? strchr(a, '=') + 1 : "always";
+			break;
+		case O_COLOR: { /* as GNU ls: a bare --color is always */
+			const char *w = optarg ? optarg : "always";
 			if (strcmp(w, "auto") == 0)
 				o->color = PA_COLOR_AUTO;
 			else if (strcmp(w, "always") == 0)
@@ -179,89 +242,121 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 				fprintf(stderr, "pptp-analyze: --color wants auto, always or never, not '%s'\n", w);
 				return 2;
 			}
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			break;
+		}
+		case 'q':
 			o->quiet = 1;
-		} else if (opt_is(a, "--password")) {
-			/* "--password=PW", "--password PW", or a bare "--password" that prompts.
-			 * A following argument is the password unless it is an option, or it is
-			 * the last argument, names a readable file and no capture was named. */
-			if (strchr(a, '=')) {
-				o->password = strchr(a, '=') + 1;
-			} else if (i + 1 < argc && argv[i + 1][0] != '-' &&
-			           !(i + 2 == argc && !o->file && !npos && !o->iface && is_file(argv[i + 1]))) {
-				o->password = argv[++i];
+			break;
+		case O_PASSWORD:
+			/* "--password=PW", "--password PW", or a bare "--password" that prompts. A following word
+			 * is the password unless it is an option, or it is the last word, names a readable file
+			 * and no capture was named. */
+			if (optarg) {
+				o->password = optarg;
+			} else if (optind < argc && argv[optind][0] != '-' &&
+			           !(optind + 1 == argc && !o->file && !npos && !o->iface && is_file(argv[optind]))) {
+				o->password = argv[optind++];
 			} else {
 				o->password_prompt = 1;
 			}
-		} else if (opt_is(a, "--user")) {
-			if (!(v = take(argc, argv, &i, a, "--user")))
-				return 2;
-			o->user = v;
-		} else if (opt_is(a, "--password-file")) {
-			if (!(v = take(argc, argv, &i, a, "--password-file")))
-				return 2;
-			o->password_file = v;
-		} else if (opt_is(a, "--nt-hash")) {
-			if (!(v = take(argc, argv, &i, a, "--nt-hash")))
-				return 2;
-			o->nt_hash = v;
-		} else if (opt_is(a, "--credentials")) {
-			if (!(v = take(argc, argv, &i, a, "--credentials")))
-				return 2;
-			o->credentials = v;
-		} else if (opt_is(a, "--write-decrypted") || strcmp(a, "-w") == 0) {
-			if (!(v = take(argc, argv, &i, a, a[1] == 'w' ? "-w" : "--write-decrypted")))
-				return 2;
-			o->write_decrypted = v;
-		} else if (opt_is(a, "--max-conns") || opt_is(a, "--max-calls") || opt_is(a, "--max-tcp-conns")) {
-			const char *name = opt_is(a, "--max-conns") ? "--max-conns" : opt_is(a, "--max-calls") ? "--max-calls" : "--max-tcp-conns";
-			char *end;
-			long n;
-			if (!(v = take(argc, argv, &i, a, name)))
-				return 2;
-			n = strtol(v, &end, 10);
-			if (*end || n <= 0 || n > 10000000) {
-				fprintf(stderr, "pptp-analyze: %s wants a positive count, not '%s'\n", name, v);
+			break;
+		case O_USER:
+			o->user = optarg;
+			break;
+		case O_PASSWORD_FILE:
+			o->password_file = optarg;
+			break;
+		case O_NT_HASH:
+			o->nt_hash = optarg;
+			break;
+		case O_CREDENTIALS:
+			o->credentials = optarg;
+			break;
+		case 'w':
+			o->write_decrypted = optarg;
+			break;
+		case O_SHOW_KEYS:
+			o->show_keys = 1;
+			break;
+		case O_MAX_CONNS:
+		case O_MAX_CALLS:
+		case O_MAX_TCP_CONNS: {
+			long n = count_arg(optarg, 10000000);
+			if (n < 0) {
+				fprintf(stderr, "pptp-analyze: %s wants a positive count, not '%s'\n", opt_name(c, li, name, sizeof name), optarg);
 				return 2;
 			}
-			if (strcmp(name, "--max-conns") == 0)
+			if (c == O_MAX_CONNS)
 				o->max_conns = n;
-			else if (strcmp(name, "--max-calls") == 0)
+			else if (c == O_MAX_CALLS)
 				o->max_calls = n;
 			else
 				o->max_tcp_conns = n;
-		} else if (strcmp(a, "--show-keys") == 0) {
-			o->show_keys = 1;
-		} else if (strcmp(a, "--audit") == 0) {
+			break;
+		}
+		case O_AUDIT:
 			o->audit = 1;
-		} else if (opt_is(a, "--wordlist")) {
-			if (!(v = take(argc, argv, &i, a, "--wordlist")))
-				return 2;
-			o->wordlist = v;
-		} else if (opt_is(a, "--password-policy")) {
-			if (!(v = take(argc, argv, &i, a, "--password-policy")))
-				return 2;
-			o->password_policy = v;
-		} else if (opt_is(a, "--guess-failures") || opt_is(a, "--guess-window")) {
-			int fails = opt_is(a, "--guess-failures");
+			break;
+		case O_WORDLIST:
+			o->wordlist = optarg;
+			break;
+		case O_PASSWORD_POLICY:
+			o->password_policy = optarg;
+			break;
+		case O_GUESS_FAILURES:
+		case O_GUESS_WINDOW: {
+			int fails = c == O_GUESS_FAILURES;
 			char *end;
-			double d;
-			if (!(v = take(argc, argv, &i, a, fails ? "--guess-failures" : "--guess-window")))
-				return 2;
-			d = strtod(v, &end);
-			if (*end || !(d > 0) || d > 1e7 || (fails && d != (double)(long)d)) {
+			double d = strtod(optarg, &end);
+			if (end == optarg || *end || !(d > 0) || d > 1e7 || (fails && d != (double)(long)d)) {
 				fprintf(stderr, "pptp-analyze: %s wants a positive %s, not '%s'\n", fails ? "--guess-failures" : "--guess-window",
-					fails ? "count" : "number of seconds", v);
+					fails ? "count" : "number of seconds", optarg);
 				return 2;
 			}
 			if (fails)
 				o->guess_failures = (long)d;
 			else
 				o->guess_window = d;
-		} else {
-			fprintf(stderr, "pptp-analyze: unknown option '%s' (try --help)\n", a);
+			break;
+		}
+		case O_THREADS:
+			if ((o->threads = (int)count_arg(optarg, PA_MAX_THREADS)) < 0) {
+				fprintf(stderr, "pptp-analyze: --threads wants a count from 1 to %d, not '%s'\n", PA_MAX_THREADS, optarg);
+				return 2;
+			}
+			break;
+		case O_LADDER:
+			o->ladder = 1;
+			break;
+		case O_SVG:
+			o->svg_path = optarg;
+			break;
+		case ':': /* a value missing */
+			if (optopt && optopt < 256)
+				fprintf(stderr, "pptp-analyze: -%c needs a value\n", optopt);
+			else
+				fprintf(stderr, "pptp-analyze: %s needs a value\n", argv[optind - 1]);
+			return 2;
+		case '?':
+		default: /* unknown, ambiguous, or a value given to an option that takes none */
+			if (optopt && optopt < 256)
+				fprintf(stderr, "pptp-analyze: unknown option '-%c' (try --help)\n", optopt);
+			else if (optopt)
+				fprintf(stderr, "pptp-analyze: %s takes no value (try --help)\n", argv[optind - 1]);
+			else if (prefix_count(argv[optind - 1]) > 1)
+				fprintf(stderr, "pptp-analyze: ambiguous option '%s' (try --help)\n", argv[optind - 1]);
+			else
+				fprintf(stderr, "pptp-analyze: unknown option '%s' (try --help)\n", argv[optind - 1]);
 			return 2;
 		}
+	}
+	/* after "--": the rest are words too */
+	for (; optind < argc; optind++) {
+		if (npos >= (int)(sizeof pos / sizeof pos[0])) {
+			fprintf(stderr, "pptp-analyze: too many arguments ('%s')\n", argv[optind]);
+			return 2;
+		}
+		pos[npos++] = argv[optind];
 	}
 	if (o->list_rules || o->list_verdicts)
 		return 0;

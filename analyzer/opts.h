@@ -7,6 +7,8 @@
 
 #include "rules.h"
 
+#define PA_MAX_THREADS 64
+
 enum pa_format { PA_FMT_TEXT = 0, PA_FMT_JSON, PA_FMT_DECODE, PA_FMT_VERDICT };
 
 typedef struct pa_opts {
@@ -39,6 +41,10 @@ typedef struct pa_opts {
 	const char *password_policy; /* --password-policy SPEC */
 	long guess_failures;     /* --guess-failures N (0 = 5) */
 	double guess_window;     /* --guess-window SECONDS (0 = 300) */
+	/* both cores (issue 22), pictures (issue 24) */
+	int threads;             /* --threads N: decryption workers (0 = the number of online CPUs) */
+	int ladder;              /* --ladder: the message sequence as a text ladder */
+	const char *svg_path;    /* --svg FILE: the same picture as SVG */
 } pa_opts;
 
 /* 0 ok, 1 exit 0 now (help, version), 2 usage error (message printed). */

@@ -209,6 +209,10 @@ same_out() { # same_out ARGS-A -- ARGS-B: pptp-analyze gives the same stdout bot
 }
 check "pptp-analyze -r FILE = FILE" same_out -r "$CAP" --verdict -- --verdict "$CAP"
 check "pptp-analyze -V = --decode" same_out -V "$CAP" -- --decode "$CAP"
+check "pptp-analyze: short options cluster (-nqV = -n -q -V), -c30 = -c 30" same_out -nV -c30 "$CAP" -- -n -V -c 30 "$CAP"
+check "pptp-analyze: --opt=VALUE = --opt VALUE, a unique prefix = the option (--verd)" same_out --fail-on=none --verd "$CAP" -- --fail-on none --verdict "$CAP"
+dashdash() { "$ANALYZE" --verdict -- "$CAP" >"$tmp/d1" 2>&1 && "$ANALYZE" --verdict "$CAP" >"$tmp/d2" 2>&1 && [ -s "$tmp/d1" ] && cmp -s "$tmp/d1" "$tmp/d2"; }
+check "pptp-analyze: -- ends the options" dashdash
 check "pptp-analyze -n -c 30 (tcpdump's -n accepted)" same_out -n -c 30 --decode "$CAP" -- -c 30 --decode "$CAP"
 check "pptp-analyze -r FILE tcp port 1723 = -f 'tcp port 1723'" same_out -r "$CAP" --verdict tcp port 1723 -- -f 'tcp port 1723' --verdict "$CAP"
 check "pptp-analyze FILE --json proto 47 = -f 'proto 47'" same_out "$CAP" --json proto 47 -- --json -f 'proto 47' "$CAP"
@@ -232,6 +236,10 @@ check "pptp-analyze: not a capture" err_is '^pptp-analyze: man/pptp-analyze\.1: 
 check "pptp-analyze: a second capture" err_is "^pptp-analyze: more than one capture" 2 "$ANALYZE" "$CAP" "$CAP"
 check "pptp-analyze: bad filter names the file" err_is "^pptp-analyze: $CAP: bad filter" 2 "$ANALYZE" "$CAP" 'no((such'
 check "pptp-analyze: unknown option" err_is "^pptp-analyze: unknown option '--frobnicate'" 2 "$ANALYZE" --frobnicate
+check "pptp-analyze: an ambiguous prefix" err_is "^pptp-analyze: ambiguous option '--pass'" 2 "$ANALYZE" --pass x "$CAP"
+check "pptp-analyze: a value missing" err_is "^pptp-analyze: --fail-on needs a value" 2 "$ANALYZE" "$CAP" --fail-on
+check "pptp-analyze: a value not wanted" err_is "^pptp-analyze: --json=1 takes no value" 2 "$ANALYZE" --json=1 "$CAP"
+check "pptp-analyze: -c not a number" err_is "^pptp-analyze: -c wants a positive count, not 'x'" 2 "$ANALYZE" -c x "$CAP"
 check "pptp-analyze: password file" err_is '^pptp-analyze: /nonexistent: ' 2 "$ANALYZE" --password-file /nonexistent "$CAP"
 check "pptp-conform: scenario file" err_is '^pptp-conform: /nonexistent\.pptp: ' 2 "$CONFORM" --list --run /nonexistent.pptp
 check "pptp-conform: library folder" err_is '^pptp-conform: /nonexistent: ' 2 "$CONFORM" --list --scenarios /nonexistent
