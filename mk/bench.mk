@@ -57,6 +57,8 @@ bench: $(REL)/bench/pptp-analyze-openssl
 endif
 
 # make bench-wordlist (issue 25): pptp-analyze --wordlist against hashcat -m 5500 (CPU) and the MD4 + DES floor
+# hashcat on the CPU needs an OpenCL platform: pocl (its ICD) through the ICD loader (Debian 12 names)
+DEPS += hashcat pocl-opencl-icd ocl-icd-libopencl1
 $(REL)/bench/wordfloor: tools/bench/wordfloor.c $(REL)/libpptp.a $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -o $@ $< $(REL)/libpptp.a $(GCRYPT_LIBS)
