@@ -7,7 +7,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpoi
            -Wformat=2 -Wno-format-nonliteral -Wvla -Wimplicit-fallthrough
 STD     := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 INC     := -Ilib
-REL_CFLAGS := $(STD) $(WARN) -O2 -g $(INC) $(CFLAGS)
+REL_CFLAGS := $(STD) $(WARN) -O2 -g $(INC) $(CPPFLAGS) $(CFLAGS)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_CFLAGS := $(STD) $(WARN) -O1 -g $(SAN_FLAGS) $(INC) $(CFLAGS)
 
@@ -50,12 +50,12 @@ $(SAN)/libpptp.a: $(SAN_LIB_OBJS)
 
 bin/pptp-analyze: $(ANALYZER_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
+	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
 $(SAN)/pptp-analyze: $(ANALYZER_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
 
 $(REL)/mkcap: $(MKCAP_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
+	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GCRYPT_LIBS)
 $(SAN)/mkcap: $(MKCAP_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
 

@@ -17,7 +17,7 @@ $(SAN)/conformance/%.o: conformance/%.c $(CONFORM_HDRS)
 
 bin/pptp-conform: $(CONFORM_SRCS:%.c=$(REL)/%.o) $(MKCAP_LIB_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
+	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GCRYPT_LIBS)
 $(SAN)/pptp-conform: $(CONFORM_SRCS:%.c=$(SAN)/%.o) $(MKCAP_LIB_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
 

@@ -35,7 +35,7 @@ $(INST)/conformance/main.o: conformance/main.c $(CONFORM_HDRS) $(INST)/scenario-
 	$(CC) $(REL_CFLAGS) -Itools/mkcap -DCF_SCENARIO_DIR='"$(SCENARIODIR)"' -c $< -o $@
 $(INST)/pptp-conform: $(INST)/conformance/main.o $(filter-out $(REL)/conformance/main.o,$(CONFORM_SRCS:%.c=$(REL)/%.o)) \
 		$(MKCAP_LIB_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
-	$(CC) $(REL_CFLAGS) -o $@ $^ $(GCRYPT_LIBS)
+	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GCRYPT_LIBS)
 
 install: bin/pptp-analyze $(INST)/pptp-conform $(INST_MAN) $(SCENARIOS) completion/pptp-suite.bash
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SCENARIODIR) \

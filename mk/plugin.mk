@@ -14,7 +14,7 @@ PLUGIN_OBJS := $(PLUGIN_SRCS:%.c=$(PIC)/%.o)
 # Wireshark's headers as system headers: our warnings are for our code
 WS_CFLAGS = $(patsubst -I%,-isystem %,$(shell $(PKGCONF) --cflags wireshark))
 WS_LIBS = $(shell $(PKGCONF) --libs wireshark)
-PIC_CFLAGS := $(STD) $(WARN) -O2 -g -fPIC -fvisibility=hidden $(INC) $(CFLAGS)
+PIC_CFLAGS := $(STD) $(WARN) -O2 -g -fPIC -fvisibility=hidden $(INC) $(CPPFLAGS) $(CFLAGS)
 
 .PHONY: plugin install-plugin plugin-have
 plugin: $(PLUGIN_SO)
@@ -33,7 +33,7 @@ $(PIC)/libpptp.a: $(PIC_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(PLUGIN_SO): $(PLUGIN_OBJS) $(PIC)/libpptp.a
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,--no-undefined -Wl,-z,defs -o $@ $(PLUGIN_OBJS) $(PIC)/libpptp.a $(WS_LIBS) $(GCRYPT_LIBS)
+	$(CC) -shared -Wl,--no-undefined -Wl,-z,defs $(LDFLAGS) -o $@ $(PLUGIN_OBJS) $(PIC)/libpptp.a $(WS_LIBS) $(GCRYPT_LIBS)
 
 # per-user unless a prefix or a staging root is given
 install-plugin: $(PLUGIN_SO)
