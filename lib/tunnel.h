@@ -268,6 +268,10 @@ struct pt_call_ext {
 	uint8_t eap_offered[2];         /* the side's last LCP Configure-Request asked for EAP */
 	uint16_t eap_nak_proto;
 	uint8_t eap_nak_alg;
+	/* an EAP offer whose Authentication-Protocol option the peer Configure-Rejected (RFC 1661 5.4): the side that
+	 * rejected it, -1 none, and the packet (the offerer may then ask for a weaker method, or none) */
+	int8_t eap_rejected_by;
+	uint64_t eap_rej_pkt;
 	uint8_t lm_zero[2];
 };
 

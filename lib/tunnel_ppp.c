@@ -34,6 +34,7 @@ int pt_tunnel_call_ext_new(pt_tunnel *t, pt_call *k)
 	x->term_dir = -1;
 	x->mppe_refused_by = -1;
 	x->eap_naked_by = -1;
+	x->eap_rejected_by = -1;
 	k->ext = x;
 	return PT_OK;
 }
@@ -557,7 +558,7 @@ static void note_cp(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_event *ev
 	(void)t;
 	switch (ev->cp_kind) {
 	case PT_CPK_LCP:
-		if (p->code == PT_CP_CONF_REQ || p->code == PT_CP_CONF_NAK) {
+		if (p->code == PT_CP_CONF_REQ || p->code == PT_CP_CONF_NAK || p->code == PT_CP_CONF_REJ) {
 			pt_cp_opt_iter it;
 			pt_cp_opt o;
 			pt_cp_opt_iter_init(&it, &p->rest, p->complete);
@@ -575,6 +576,13 @@ static void note_cp(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_event *ev
 					x->eap_naked_by = (int8_t)dir;
 					x->eap_nak_proto = v.proto.proto;
 					x->eap_nak_alg = v.proto.alg;
+				}
+				/* RFC 1661 5.4: a Reject of the option refuses EAP (RFC 3748, 0xC227) and names nothing instead: what the
+				 * offerer asks for next is the downgrade (audit.auth.eap_downgrade, lib/audit.c) */
+				if (o.type == PT_LCP_OPT_AUTH && p->code == PT_CP_CONF_REJ && x->eap_offered[!dir] &&
+				    x->ppp.cp[PT_CPK_LCP].side[!dir].req.valid && x->eap_rejected_by < 0) {
+					x->eap_rejected_by = (int8_t)dir;
+					x->eap_rej_pkt = at->pkt;
 				}
 				if (o.type == PT_LCP_OPT_AUTH && p->code == PT_CP_CONF_REQ &&
 				    pt_cp_opt_decode(PT_CPK_LCP, &o, &v) == PT_OK)
