@@ -10,7 +10,7 @@
 #include "color.h"
 #include "opts.h"
 
-#define PA_VERSION "0.1"
+#include "version.h"
 
 void pa_usage(FILE *f)
 {
@@ -175,7 +175,7 @@ int pa_opts_parse(pa_opts *o, int argc, char **argv)
 			pa_usage(stdout);
 			return 1;
 		case O_VERSION:
-			printf("pptp-analyze %s\n", PA_VERSION);
+			printf("pptp-analyze %s\n", PT_VERSION);
 			return 1;
 		case 'r':
 			if (nfiles++) {

@@ -8,3 +8,4 @@ MAN_PAGES := $(sort $(wildcard man/*.[1-9]))
 .PHONY: man-lint
 man-lint:
 	mandoc -T lint -W warning $(MAN_PAGES)
+check-run: $(REL)/pptp-gencap

@@ -197,6 +197,16 @@ CAP=captures/real/wrong-password.pcap
 version_ok() { "$1" --version | grep -qE "^$(basename "$1") [0-9]"; }
 check "pptp-analyze --version" version_ok "$ANALYZE"
 check "pptp-conform --version" version_ok "$CONFORM"
+same_version() { # every program prints the one version of lib/version.h
+	v=$(sed -n 's/^#define PT_VERSION "\(.*\)"$/\1/p' lib/version.h)
+	[ -n "$v" ] || return 1
+	for p in "$ANALYZE" "$CONFORM" build/san/mkcap build/rel/pptp-gencap; do
+		"$p" --version | grep -qE "^[a-z-]+( \(pptp-suite\))? $v\$" || { echo "$p: $("$p" --version)"; return 1; }
+	done
+}
+check "mkcap, pptp-gencap, pptp-analyze and pptp-conform --version: the one version (lib/version.h)" same_version
+mk_usage() { build/san/mkcap -F x -o /dev/null x 2>&1 | grep -q "^mkcap: -F wants pcap or pcapng, not 'x'" && ! build/san/mkcap -F x -o /dev/null x 2>/dev/null; }
+check "mkcap: a bad -F value named on stderr, exit non-zero" mk_usage
 same_out() { # same_out ARGS-A -- ARGS-B: pptp-analyze gives the same stdout both ways
 	a=""
 	while [ "$1" != -- ]; do a="$a '$1'"; shift; done

@@ -1,16 +1,18 @@
 /* main.c: pptp-gencap: options, the schedule of control connections and calls, progress; the capture follows from --seed alone. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gencap.h"
 #include "ip.h"
+#include "version.h"
 
 enum gc_sess_state { GC_S_SYN, GC_S_SYNACK, GC_S_ACK, GC_S_SCCRQ, GC_S_SCCRP, GC_S_RUN, GC_S_STOPRQ, GC_S_STOPRP,
 		     GC_S_FIN1, GC_S_FIN2, GC_S_LAST, GC_S_DONE };
 
-static void usage(void)
+static void usage(FILE *f, int status)
 {
 	fputs("usage: pptp-gencap -o FILE [--size SIZE] [--seed N] [--sessions N] [--loss PPM] [--reorder PPM] [--keylog FILE] [-q]\n"
 	      "  --size SIZE     capture size, with k/M/G suffix (default 10M)\n"
@@ -20,8 +22,9 @@ static void usage(void)
 	      "  --reorder PPM   stateless data packets arriving after the next one, per million (default 1000)\n"
 	      "  --keylog FILE   each direction's MPPE start key (for tools/bench/cryptofloor: a secret, as SSLKEYLOGFILE)\n"
 	      "  -q              no progress line, no summary\n"
-	      "The password of every call is \"wonderland42\", user alice.\n", stderr);
-	exit(2);
+	      "  -h, --help, -V, --version\n"
+	      "The password of every call is \"wonderland42\", user alice.\n", f);
+	exit(status);
 }
 
 static int prof_pick(gc_rng *r)
@@ -265,7 +268,7 @@ static uint64_t parse_size(const char *a)
 	errno = 0;
 	v = strtod(a, &end);
 	if (errno || end == a || v <= 0)
-		usage();
+		usage(stderr, 2);
 	switch (*end) {
 	case 'k': case 'K': v *= 1e3; end++; break;
 	case 'm': case 'M': v *= 1e6; end++; break;
@@ -273,7 +276,7 @@ static uint64_t parse_size(const char *a)
 	default: break;
 	}
 	if (*end)
-		usage();
+		usage(stderr, 2);
 	return (uint64_t)v;
 }
 
@@ -285,7 +288,7 @@ static unsigned long parse_num(const char *a)
 	errno = 0;
 	v = strtoul(a, &end, 10);
 	if (errno || end == a || *end)
-		usage();
+		usage(stderr, 2);
 	return v;
 }
 
@@ -303,41 +306,59 @@ int main(int argc, char **argv)
 	uint64_t seed = 1, next_progress = 0;
 	static char obuf[1 << 20];
 
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "sessions", required_argument, NULL, 'n' },
+		{ "loss", required_argument, NULL, 'l' },
+		{ "reorder", required_argument, NULL, 'r' },
+		{ "keylog", required_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
 	g.target = 10000000;
 	g.nsess = 8;
 	g.loss_ppm = 1000;
 	g.reorder_ppm = 1000;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-q"))
-			quiet = 1;
-		else if (!v)
-			usage();
-		else if (!strcmp(a, "-o"))
-			outp = v, i++;
-		else if (!strcmp(a, "--size"))
-			g.target = parse_size(v), i++;
-		else if (!strcmp(a, "--seed"))
-			seed = parse_num(v), i++;
-		else if (!strcmp(a, "--sessions"))
-			g.nsess = (int)parse_num(v), i++;
-		else if (!strcmp(a, "--loss"))
-			g.loss_ppm = (unsigned)parse_num(v), i++;
-		else if (!strcmp(a, "--reorder"))
-			g.reorder_ppm = (unsigned)parse_num(v), i++;
-		else if (!strcmp(a, "--keylog")) {
-			if (!(g.keylog = fopen(v, "w"))) {
-				perror(v);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'q': quiet = 1; break;
+		case 'o': outp = optarg; break;
+		case 's': g.target = parse_size(optarg); break;
+		case 'S': seed = parse_num(optarg); break;
+		case 'n': g.nsess = (int)parse_num(optarg); break;
+		case 'l': g.loss_ppm = (unsigned)parse_num(optarg); break;
+		case 'r': g.reorder_ppm = (unsigned)parse_num(optarg); break;
+		case 'k':
+			if (g.keylog)
+				fclose(g.keylog);
+			if (!(g.keylog = fopen(optarg, "w"))) {
+				fprintf(stderr, "pptp-gencap: %s: %s\n", optarg, strerror(errno));
 				return 1;
 			}
-			i++;
+			break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("pptp-gencap (pptp-suite) %s\n", PT_VERSION); return 0;
+		case ':':
+			fprintf(stderr, "pptp-gencap: %s needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "pptp-gencap: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr, 2);
 		}
-		else
-			usage();
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pptp-gencap: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr, 2);
 	}
 	if (!outp || g.nsess < 1 || g.nsess > 1000)
-		usage();
+		usage(stderr, 2);
 	g.out.f = strcmp(outp, "-") ? fopen(outp, "wb") : stdout;
 	if (!g.out.f) {
 		perror(outp);

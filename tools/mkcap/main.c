@@ -1,9 +1,11 @@
 /* main.c: mkcap, the crafted-capture generator: reads a session description (docs/mkcap.md), writes pcap or pcapng. */
 #include <arpa/inet.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mkcap.h"
+#include "version.h"
 
 static char tmp_path[4096];
 
@@ -13,7 +15,7 @@ static void remove_tmp(void)
 		remove(tmp_path);
 }
 
-static const char usage[] = "usage: mkcap [-F pcap|pcapng] -o OUT SOURCE.txt\n";
+static const char usage[] = "usage: mkcap [-F pcap|pcapng] -o OUT SOURCE.txt\n       mkcap -h | --help | -V | --version\n";
 
 int mk_side(const char *word)
 {
@@ -415,33 +417,53 @@ static void run(mk *m, const char *path, FILE *in)
 
 int main(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	static mk m;
 	const char *outpath = NULL, *src = NULL;
 	FILE *in;
-	int fmt = -1;
+	int fmt = -1, c;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-			outpath = argv[++i];
-		} else if (!strcmp(argv[i], "-F") && i + 1 < argc) {
-			i++;
-			if (!strcmp(argv[i], "pcap"))
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:F:hV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "pcap"))
 				fmt = MK_FMT_PCAP;
-			else if (!strcmp(argv[i], "pcapng"))
+			else if (!strcmp(optarg, "pcapng"))
 				fmt = MK_FMT_PCAPNG;
 			else {
-				fputs(usage, stderr);
+				fprintf(stderr, "mkcap: -F wants pcap or pcapng, not '%s'\n", optarg);
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			break;
+		case 'h':
 			fputs(usage, stdout);
 			return 0;
-		} else if (argv[i][0] == '-' || src) {
-			fputs(usage, stderr);
+		case 'V':
+			printf("mkcap (pptp-suite) %s\n", PT_VERSION);
+			return 0;
+		case ':':
+			fprintf(stderr, "mkcap: %s needs a value\n", argv[optind - 1]);
 			return 2;
-		} else {
-			src = argv[i];
+		default:
+			fprintf(stderr, "mkcap: unknown option '%s'\n%s", argv[optind - 1], usage);
+			return 2;
 		}
+	}
+	if (optind < argc)
+		src = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "mkcap: one source at a time ('%s')\n", argv[optind]);
+		return 2;
 	}
 	if (!outpath || !src) {
 		fputs(usage, stderr);
