@@ -176,6 +176,31 @@ static void gre_line(FILE *f, const char *label, const pt_gre_flow *g)
 		label, g->packets, g->payload_pkts, g->ack_only, g->bytes, g->lost, g->reordered, g->duplicates);
 }
 
+/* RFC 2637 2.15: the ACCMs PPP agreed, as Set-Link-Info passed them on (the control FSM's copy, else the one the
+ * call kept when it was linked by its Set-Link-Info alone); 0 when no Set-Link-Info carried them */
+static int sli_accm(const pt_tunnel *t, const pt_call *k, uint32_t *send, uint32_t *recv)
+{
+	const pt_conn *c = NULL;
+	const pt_ctrl_call *fc = NULL;
+
+	for (size_t i = 0; k->conn && i < pt_tunnel_nconns(t); i++)
+		if (pt_tunnel_conn(t, i)->idx == k->conn)
+			c = pt_tunnel_conn(t, i);
+	if (c && k->fsm_call >= 0)
+		fc = pt_ctrl_conn_call(&c->fsm, k->fsm_call);
+	if (fc && fc->has_accm) {
+		*send = fc->send_accm;
+		*recv = fc->recv_accm;
+		return 1;
+	}
+	if (k->has_sli) {
+		*send = k->sli_send_accm;
+		*recv = k->sli_recv_accm;
+		return 1;
+	}
+	return 0;
+}
+
 static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_findings *fs, int64_t t0)
 {
 	const struct pt_call_ext *x = k->ext;
@@ -212,20 +237,9 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 	gre_line(f, "PNS>PAC", &k->gre[PT_DIR_PNS]);
 	gre_line(f, "PAC>PNS", &k->gre[PT_DIR_PAC]);
 	{
-		/* RFC 2637 2.15: the ACCMs PPP agreed, as Set-Link-Info passed them on */
-		const pt_conn *c = NULL;
-		const pt_ctrl_call *fc = NULL;
-		for (size_t i = 0; k->conn && i < pt_tunnel_nconns(t); i++)
-			if (pt_tunnel_conn(t, i)->idx == k->conn)
-				c = pt_tunnel_conn(t, i);
-		if (c && k->fsm_call >= 0)
-			fc = pt_ctrl_conn_call(&c->fsm, k->fsm_call);
-		if (fc && fc->has_accm)
-			fprintf(f, "    link info  Set-Link-Info: send ACCM 0x%08x, receive ACCM 0x%08x\n", fc->send_accm,
-				fc->recv_accm);
-		else if (k->has_sli)
-			fprintf(f, "    link info  Set-Link-Info: send ACCM 0x%08x, receive ACCM 0x%08x\n", k->sli_send_accm,
-				k->sli_recv_accm);
+		uint32_t sa, ra;
+		if (sli_accm(t, k, &sa, &ra))
+			fprintf(f, "    link info  Set-Link-Info: send ACCM 0x%08x, receive ACCM 0x%08x\n", sa, ra);
 	}
 	fprintf(f, "    LCP        %s", o->cp[PT_CPK_LCP].ever_opened ? "opened"
 					 : pt_pppobs_lcp_assumed(o) ? "negotiated before the capture started (not in it)"
@@ -487,6 +501,19 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 		pa_json_uint(&j, "errors", c->findings[PT_SEV_ERROR]);
 		pa_json_uint(&j, "warnings", c->findings[PT_SEV_WARNING]);
 		pa_json_uint(&j, "info", c->findings[PT_SEV_INFO]);
+		{
+			/* the control messages seen, by type (RFC 2637 2.1-2.15), as the text report's "control" line */
+			char cm[400];
+			size_t used = 0;
+			cm[0] = 0;
+			pt_fmt_cat(cm, sizeof cm, &used, "{");
+			for (uint16_t ty = 1; ty <= 15; ty++)
+				if (c->msg_count[ty])
+					pt_fmt_cat(cm, sizeof cm, &used, "%s\"%s\":%u", used > 1 ? "," : "", pt_ctrl_abbrev(ty),
+						   c->msg_count[ty]);
+			pt_fmt_cat(cm, sizeof cm, &used, "}");
+			pa_json_raw(&j, "control", cm);
+		}
 		pa_json_end(&j);
 	}
 	for (size_t i = 0; i < pt_tunnel_ncalls(t); i++) {
@@ -527,7 +554,37 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 			if (x->fail_error[d])
 				pa_json_uint(&j, "auth_error", x->fail_error[d]);
 			pa_json_str(&j, "password_check", pt_vs_name_or(pt_authv_vs, x->authv[d], "?"));
+			if (x->lm_zero[d])
+				pa_json_bool(&j, "lm_zeroed", 1);
 			break;
+		}
+		{
+			/* the report's extras (issue 20 point 7): Set-Link-Info's ACCMs, LCP Callback and CBCP, an EAP offer Nak'd */
+			uint32_t sa, ra;
+			if (sli_accm(t, k, &sa, &ra)) {
+				snprintf(m, sizeof m, "{\"send_accm\":%" PRIu32 ",\"recv_accm\":%" PRIu32 "}", sa, ra);
+				pa_json_raw(&j, "set_link_info", m);
+			}
+			for (int d = 0; d < 2; d++) {
+				char key[24];
+				if (x->callback_op[d]) {
+					snprintf(key, sizeof key, "callback_%s", d ? "pac" : "pns");
+					pa_json_uint(&j, key, x->callback_op[d] - 1u);
+				}
+				if (x->cbcp_frames[d]) {
+					snprintf(key, sizeof key, "cbcp_%s", d ? "pac" : "pns");
+					pa_json_uint(&j, key, x->cbcp_frames[d]);
+				}
+			}
+			if (x->eap_naked_by >= 0) {
+				pt_pppobs_auth asked;
+				memset(&asked, 0, sizeof asked);
+				asked.proto = x->eap_nak_proto;
+				asked.alg = x->eap_nak_alg;
+				snprintf(m, sizeof m, "{\"offered_by\":\"%s\",\"naked_by\":\"%s\",\"asked\":\"%s\"}",
+					 role(!x->eap_naked_by), role(x->eap_naked_by), auth_method(&asked));
+				pa_json_raw(&j, "eap_nak", m);
+			}
 		}
 		mppe_desc(x, m, sizeof m);
 		pa_json_str(&j, "encryption", m);

@@ -281,6 +281,9 @@ done
 run captures/real/mschapv2-mppe128.pcap
 rule gre.window.exceeded
 jqall '[.[] | select(.type == "finding" and .rule == "gre.window.exceeded")] | all(.severity == "info")'
+# a plain session has none of the point 7 extras in its JSON, and its control messages as the report counts them
+jqall '[.[] | select(.type == "call")] | all(has("lm_zeroed") or has("eap_nak") or has("callback_pns") or has("callback_pac") or has("cbcp_pns") or has("cbcp_pac") or has("set_link_info") | not)'
+jqall '[.[] | select(.type == "connection")][0].control == {"SCCRQ": 1, "SCCRP": 1, "OCRQ": 1, "OCRP": 1, "CCRQ": 1}'
 
 # ---- point 3: roles and links come from every clue ----
 # Set-Link-Info, WAN-Error-Notify, Call-Clear-Request and Call-Disconnect-Notify link a call set up before
@@ -304,6 +307,7 @@ jqall '[.[] | select(.type == "call")] | length == 1 and all(.conn == 1 and .pns
 verdict control-only
 says "was set up before the capture started"
 says "Set-Link-Info (send ACCM 0x00000000, receive ACCM 0xffffffff)"
+jqall '[.[] | select(.type == "call")][0].set_link_info == {"send_accm": 0, "recv_accm": 4294967295}'
 never "no call was placed"
 never "got no reply"
 never "blocked"
@@ -346,6 +350,9 @@ says "the PNS asked for LCP Callback (operation 6) and sent 1 CBCP frame"
 says "LM response zeroed (NT response only)"
 says "Set-Link-Info: send ACCM 0x00000000, receive ACCM 0x00000000"
 says "control    SCCRQ 1, SCCRP 1, StopCCRQ 1, StopCCRP 1, OCRQ 1, OCRP 1, CCRQ 1, CDN 1, SLI 1"
+# the same extras in the JSON (docs/json.md: connection.control, call.eap_nak, call.set_link_info)
+jqall '[.[] | select(.type == "call")] | length == 1 and (.[0] | .callback_pns == 6 and .cbcp_pns == 1 and (has("callback_pac") or has("cbcp_pac") | not) and .lm_zeroed == true and .eap_nak == {"offered_by": "PAC", "naked_by": "PNS", "asked": "MS-CHAPv1"} and .set_link_info == {"send_accm": 0, "recv_accm": 0})'
+jqall '[.[] | select(.type == "connection")] | length == 1 and .[0].control == {"SCCRQ": 1, "SCCRP": 1, "StopCCRQ": 1, "StopCCRP": 1, "OCRQ": 1, "OCRP": 1, "CCRQ": 1, "CDN": 1, "SLI": 1}'
 # one loss is one finding: the lab's 10 % loss is gre.seq.gap alone, and the verdict counts it
 run captures/real/loss-10pct.pcap --password wonderland42
 says "6 of 55 PNS->PAC packets lost (11%), 3 of 58 PAC->PNS packets lost (5%)"
