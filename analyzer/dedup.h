@@ -11,13 +11,17 @@
  * retransmission waits for a timeout (RFC 6298: at least 200 ms in practice), and GRE is never resent.  So a
  * frame equal to one seen less than PA_DEDUP_WINDOW_US before is a copy.  Only the first PA_DEDUP_KEEP octets
  * (IP, TCP or GRE headers and the start of the payload) and the length are compared, in a small hash table:
- * no allocation and no full copy on the per-packet path.
+ * no allocation and no full copy on the per-packet path.  The slot is chosen by a hash of the length and the
+ * first PA_DEDUP_HASHED octets, taken eight at a time.
  */
 #define PA_DEDUP_WINDOW_US 50000
 #define PA_DEDUP_KEEP 64
-#define PA_DEDUP_SLOTS 64
+#define PA_DEDUP_HASHED 32   /* octets that choose the slot (all PA_DEDUP_KEEP are compared) */
+#define PA_DEDUP_SLOT_BITS 6
+#define PA_DEDUP_SLOTS (1 << PA_DEDUP_SLOT_BITS)
 
 typedef struct pa_dedup_slot {
+	uint64_t fp;            /* fingerprint: length and the first PA_DEDUP_HASHED octets */
 	int64_t ts_us;
 	uint64_t pkt;
 	uint32_t len;
