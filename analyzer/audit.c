@@ -92,14 +92,21 @@ int pa_policy_check(const pa_policy *p, const char *pw, size_t len)
 int pa_audit_init(pa_audit *a, int on, const char *wordlist, const char *policy, unsigned guess_failures,
 		  double guess_window_s, int show_keys)
 {
+	pt_audit_cfg cfg;
+
 	memset(a, 0, sizeof *a);
 	a->on = on;
 	a->wordlist = wordlist;
 	a->show_keys = show_keys;
-	a->guess_failures = guess_failures ? guess_failures : 5;
-	a->guess_window_us = guess_window_s > 0 ? (int64_t)(guess_window_s * 1e6) : 300 * (int64_t)1000000;
 	if (policy && pa_policy_parse(&a->policy, policy) != 0)
 		return -1;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.guess_failures = guess_failures;
+	cfg.guess_window_us = guess_window_s > 0 ? (int64_t)(guess_window_s * 1e6) : 0;
+	if (pa_audit_active(a) && !(a->core = pt_audit_new(&cfg))) {
+		fprintf(stderr, "pptp-analyze: out of memory\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -118,43 +125,26 @@ void pa_audit_free(pa_audit *a)
 		explicit_bzero(a->users, a->nusers * sizeof *a->users);
 		free(a->users);
 	}
-	free(a->fails);
-	free(a->flows);
+	pt_audit_free(a->core);
 	memset(a, 0, sizeof *a);
 }
 
 /* ---- what the hooks collect ---- */
 
-static void printable(const uint8_t *p, size_t n, char *out, size_t cap)
+/* The wordlist's records follow lib/auditor's user table, index for index. */
+static int sync_users(pa_audit *a)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 5 < cap; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
-			out[o++] = (char)p[i];
-		else
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", p[i]);
-	}
-	out[o] = 0;
+	if (!a->users && pt_audit_nusers(a->core) && !(a->users = calloc(PA_AUDIT_MAX_USERS, sizeof *a->users)))
+		return -1;
+	a->nusers = a->users ? pt_audit_nusers(a->core) : 0;
+	return 0;
 }
 
 static int user_of(pa_audit *a, const uint8_t *raw, size_t len)
 {
-	if (len > sizeof a->users[0].raw)
-		len = sizeof a->users[0].raw;
-	for (size_t i = 0; i < a->nusers; i++)
-		if (a->users[i].raw_len == len && memcmp(a->users[i].raw, raw, len) == 0)
-			return (int)i;
-	if (a->nusers >= PA_AUDIT_MAX_USERS)
-		return -1;
-	if (!a->users && !(a->users = calloc(PA_AUDIT_MAX_USERS, sizeof *a->users)))
-		return -1;
-	{
-		pa_user *u = &a->users[a->nusers];
-		memcpy(u->raw, raw, len);
-		u->raw_len = (uint16_t)len;
-		printable(raw, len, u->name, sizeof u->name);
-	}
-	return (int)a->nusers++;
+	int u = pt_audit_user(a->core, raw, len);
+
+	return u < 0 || sync_users(a) != 0 ? -1 : u;
 }
 
 static pa_hs *new_hs(pa_audit *a)
@@ -168,39 +158,19 @@ static pa_hs *new_hs(pa_audit *a)
 	return &a->hs[a->nhs];
 }
 
-static void add_fail(pa_audit *a, const pt_where *at, const pt_call *k, int authr)
-{
-	const struct pt_call_ext *x = k->ext;
-	pa_fail *f;
-
-	if (a->nfails >= PA_AUDIT_MAX_FAILS) {
-		a->fails_dropped++;
-		return;
-	}
-	if (!a->fails && !(a->fails = calloc(PA_AUDIT_MAX_FAILS, sizeof *a->fails)))
-		return;
-	f = &a->fails[a->nfails++];
-	f->ts_us = at->ts_us;
-	f->pkt = at->pkt;
-	f->call = k->idx;
-	f->user = user_of(a, x->user_raw[authr], x->user_len[authr]);
-	f->from = authr == PT_DIR_PAC ? k->pns : k->pac; /* the authenticatee */
-}
-
 void pa_audit_on_auth(pa_audit *a, const pt_where *at, const pt_call *k, int authr, const pt_auth_msg *m)
 {
 	const struct pt_call_ext *x = k->ext;
 	const pt_pppobs_auth *au;
 	pa_hs *h;
 
-	if (!x || (authr != PT_DIR_PNS && authr != PT_DIR_PAC))
+	if (!x || (authr != PT_DIR_PNS && authr != PT_DIR_PAC) || !a->core)
+		return;
+	/* failures and the handshakes that make findings: lib/auditor (the plugin feeds the same) */
+	pt_audit_auth(a->core, at, k, authr, m);
+	if (sync_users(a) != 0)
 		return;
 	au = &x->ppp.auth[authr];
-	if ((m->proto == PT_PPP_PAP && m->code == PT_PAP_AUTH_NAK) ||
-	    (m->proto == PT_PPP_CHAP && m->code == PT_CHAP_FAILURE)) {
-		add_fail(a, at, k, authr);
-		return;
-	}
 	if (m->proto == PT_PPP_PAP && m->code == PT_PAP_AUTH_REQ) {
 		size_t n = pt_left(&m->password);
 		if (!(h = new_hs(a)))
@@ -254,64 +224,11 @@ void pa_audit_on_auth(pa_audit *a, const pt_where *at, const pt_call *k, int aut
 	a->nhs++;
 }
 
-static int flow_is(const pa_flow *f, const pt_addr *s, const pt_addr *d, uint8_t proto)
-{
-	return f->proto == proto && f->src.port == s->port && f->dst.port == d->port && pt_addr_eq(&f->src, s) &&
-	       pt_addr_eq(&f->dst, d);
-}
-
-static pa_flow *flow_find(pa_audit *a, const pt_addr *s, const pt_addr *d, uint8_t proto)
-{
-	if (a->nflows && a->flow_last < a->nflows && flow_is(&a->flows[a->flow_last], s, d, proto))
-		return &a->flows[a->flow_last]; /* a flow's packets come in runs */
-	for (size_t i = a->nflows; i-- > 0;) {
-		pa_flow *f = &a->flows[i];
-		if (flow_is(f, s, d, proto)) {
-			a->flow_last = i;
-			return f;
-		}
-	}
-	return NULL;
-}
-
-/*
- * An ICMP error about a PPTP packet (RFC 792 / RFC 4443: it quotes the offending IP header and the first octets
- * after it): "protocol 47 unreachable", or a TCP 1723 port unreachable, belongs to the tunnel, not to other traffic.
- */
-static int icmp_about_pptp(const pt_ip *ip)
-{
-	pt_cursor c = pt_cur(ip->payload, ip->payload_len);
-	uint8_t type = 0, b = 0, proto = 0;
-	uint16_t p1 = 0, p2 = 0;
-	size_t off = 8;
-
-	if (pt_peek_u8(&c, 0, &type) != PT_OK)
-		return 0;
-	if (ip->proto == 1 && (type == 3 || type == 4 || type == 5 || type == 11 || type == 12)) {
-		if (pt_peek_u8(&c, off, &b) != PT_OK || (b >> 4) != 4 || pt_peek_u8(&c, off + 9, &proto) != PT_OK)
-			return 0;
-		off += (size_t)(b & 15) * 4;
-	} else if (ip->proto == 58 && type >= 1 && type <= 4) {
-		if (pt_peek_u8(&c, off + 6, &proto) != PT_OK)
-			return 0;
-		off += 40;
-	} else {
-		return 0;
-	}
-	if (proto == 47)
-		return 1;
-	return proto == 6 && pt_peek_u16(&c, off, &p1) == PT_OK && pt_peek_u16(&c, off + 2, &p2) == PT_OK &&
-	       (p1 == PT_TCP_PPTP_PORT || p2 == PT_TCP_PPTP_PORT);
-}
-
 void pa_audit_other(pa_audit *a, const pt_ip *ip, uint16_t sport, uint16_t dport, const pt_where *at)
 {
 	pt_addr s, d;
-	pa_flow *f;
 
-	if (!a->on)
-		return;
-	if ((ip->proto == 1 || ip->proto == 58) && icmp_about_pptp(ip))
+	if (!a->on || !a->core)
 		return;
 	memset(&s, 0, sizeof s);
 	memset(&d, 0, sizeof d);
@@ -323,25 +240,7 @@ void pa_audit_other(pa_audit *a, const pt_ip *ip, uint16_t sport, uint16_t dport
 		memcpy(s.a, ip->src + 12, 4);
 		memcpy(d.a, ip->dst + 12, 4);
 	}
-	s.port = sport;
-	d.port = dport;
-	if ((f = flow_find(a, &s, &d, ip->proto))) {
-		f->packets++;
-		return;
-	}
-	if (a->nflows >= PA_AUDIT_MAX_FLOWS) {
-		a->flows_dropped++;
-		return;
-	}
-	if (!a->flows && !(a->flows = calloc(PA_AUDIT_MAX_FLOWS, sizeof *a->flows)))
-		return;
-	f = &a->flows[a->nflows++];
-	f->src = s;
-	f->dst = d;
-	f->proto = ip->proto;
-	f->packets = 1;
-	f->first_pkt = at->pkt;
-	f->first_ts = at->ts_us;
+	pt_audit_other(a->core, &s, &d, ip->proto, sport, dport, ip->payload, ip->payload_len, at);
 }
 
 /* ---- findings at the end ---- */
@@ -373,226 +272,9 @@ static const char *method_name(int m)
 	return "?";
 }
 
-static const char *lcp_auth_name(uint16_t proto, uint8_t alg)
+static int64_t pkt_ts(const pt_call *k)
 {
-	if (proto == PT_PPP_PAP)
-		return "PAP";
-	if (proto == PT_PPP_CHAP)
-		return alg == PT_CHAP_ALG_MD5 ? "CHAP-MD5" : alg == PT_CHAP_ALG_MSCHAPV1 ? "MS-CHAPv1"
-			: alg == PT_CHAP_ALG_MSCHAPV2 ? "MS-CHAPv2" : "CHAP";
-	if (proto == PT_PPP_EAP)
-		return "EAP";
-	return "no authentication";
-}
-
-static int64_t pkt_ts(const pt_tunnel *t, const pt_call *k)
-{
-	(void)t;
 	return k->d[0].t_first ? k->d[0].t_first : k->d[1].t_first;
-}
-
-static void call_findings(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink)
-{
-	(void)a;
-	for (size_t i = 0; i < pt_tunnel_ncalls(t); i++) {
-		const pt_call *k = pt_tunnel_call(t, i);
-		const struct pt_call_ext *x = k->ext;
-		uint64_t data;
-		pt_where w;
-
-		if (!x)
-			continue;
-		data = x->inner[0].ipv4 + x->inner[0].ipv6 + x->inner[1].ipv4 + x->inner[1].ipv6;
-		/* RFC 3078 1: without CCP/MPPE the PPP payload is carried as it is */
-		if (x->lcp_open_pkt && !x->ccp_open && !x->enc_frames[0] && !x->enc_frames[1] && !x->mppe_d_frames[0] &&
-		    !x->mppe_d_frames[1] && (data || x->ipcp_open_pkt)) {
-			w = where_call(k, x->ipcp_open_pkt ? x->ipcp_open_pkt : x->lcp_open_pkt, pkt_ts(t, k), PT_DIR_UNKNOWN);
-			pt_report(sink, PT_R_AUDIT_ENCRYPTION_NONE, &w,
-				  "call %d: no MPPE negotiated; %" PRIu64 " inner IP packets crossed the wire in clear", k->idx + 1,
-				  data);
-		}
-		/* RFC 1661 6.2: a Nak of the Authentication-Protocol option names the protocol the peer wants instead */
-		if (x->eap_naked_by >= 0 && x->eap_nak_proto != PT_PPP_EAP) {
-			int by = x->eap_naked_by;
-			w = where_call(k, x->lcp_open_pkt ? x->lcp_open_pkt : k->d[by].first_pkt, pkt_ts(t, k), by);
-			pt_report(sink, PT_R_AUDIT_EAP_DOWNGRADE, &w,
-				  "call %d: the %s offered EAP; the %s refused it and asked for %s instead", k->idx + 1,
-				  by == PT_DIR_PNS ? "PAC" : "PNS", by == PT_DIR_PNS ? "PNS" : "PAC",
-				  lcp_auth_name(x->eap_nak_proto, x->eap_nak_alg));
-		}
-	}
-}
-
-static void handshake_findings(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink)
-{
-	for (size_t i = 0; i < a->nhs; i++) {
-		const pa_hs *h = &a->hs[i];
-		const pt_call *k = h->call >= 0 && (size_t)h->call < pt_tunnel_ncalls(t) ? pt_tunnel_call(t, (size_t)h->call) : NULL;
-		pt_where w = where_call(k, h->pkt, k ? pkt_ts(t, k) : 0, PT_DIR_UNKNOWN);
-		const char *u = a->users[h->user].name;
-		if (h->method == PA_HS_MSCHAPV2)
-			pt_report(sink, PT_R_AUDIT_MSCHAPV2_CAPTURED, &w,
-				  "MS-CHAPv2 handshake of user \"%s\" captured (challenge, peer challenge, NT-Response): its NT hash can be searched for offline",
-				  u);
-		else if (h->method == PA_HS_MSCHAPV1 && h->has_lm)
-			pt_report(sink, PT_R_AUDIT_MSCHAPV1_LM, &w,
-				  "MS-CHAPv1 response of user \"%s\" carries a LAN Manager response (not all zeros)", u);
-	}
-}
-
-static void fmt_rate(char *buf, size_t cap, unsigned n, int64_t span_us)
-{
-	if (span_us <= 0)
-		snprintf(buf, cap, "all at once");
-	else
-		snprintf(buf, cap, "%.1f per minute", (double)(n - 1) * 60e6 / (double)span_us);
-}
-
-/* The largest number of failures of one key (a user, or an address) within the window: sliding over time order. */
-static void guessing(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink, int by_addr)
-{
-	size_t n = a->nfails;
-	uint8_t *done = n ? calloc(n, 1) : NULL;
-	size_t keys = 0;
-
-	if (n && !done)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		size_t cnt = 0, best = 0, best_lo = 0, best_hi = 0, lo = 0, total = 0;
-		size_t *list;
-		if (done[i])
-			continue;
-		if (++keys > 4096)
-			break; /* bounded work: the first 4096 users or addresses (in order of their first failure) */
-		list = malloc(n * sizeof *list);
-		if (!list)
-			break;
-		for (size_t j = i; j < n; j++) {
-			int same = by_addr ? pt_addr_eq(&a->fails[j].from, &a->fails[i].from) : a->fails[j].user == a->fails[i].user;
-			if (!same)
-				continue;
-			done[j] = 1;
-			list[cnt++] = j;
-		}
-		total = cnt;
-		for (size_t hi = 0; hi < cnt; hi++) {
-			while (a->fails[list[hi]].ts_us - a->fails[list[lo]].ts_us > a->guess_window_us)
-				lo++;
-			if (hi - lo + 1 > best) {
-				best = hi - lo + 1;
-				best_lo = lo;
-				best_hi = hi;
-			}
-		}
-		if (best >= a->guess_failures) {
-			const pa_fail *f0 = &a->fails[list[best_lo]], *f1 = &a->fails[list[best_hi]];
-			const pt_call *k = f0->call >= 0 && (size_t)f0->call < pt_tunnel_ncalls(t) ? pt_tunnel_call(t, (size_t)f0->call)
-												     : NULL;
-			pt_where w = where_call(k, f0->pkt, f0->ts_us, PT_DIR_UNKNOWN);
-			char who[300], rate[40];
-			int64_t span = f1->ts_us - f0->ts_us;
-			if (by_addr) {
-				char ad[64];
-				pt_addr_fmt(&f0->from, 0, ad, sizeof ad);
-				snprintf(who, sizeof who, "from %s", ad);
-			} else {
-				snprintf(who, sizeof who, "for user \"%s\"", f0->user >= 0 ? a->users[f0->user].name : "?");
-			}
-			fmt_rate(rate, sizeof rate, (unsigned)best, span);
-			pt_report(sink, PT_R_AUDIT_AUTH_GUESSING, &w,
-				  "%zu authentication failures %s within %.1f s (packets %" PRIu64 "-%" PRIu64 ", %s; %zu in the capture; threshold %u in %.0f s)",
-				  best, who, (double)span / 1e6, f0->pkt, f1->pkt, rate, total, a->guess_failures,
-				  (double)a->guess_window_us / 1e6);
-		}
-		free(list);
-	}
-	free(done);
-}
-
-static const char *proto_name(uint8_t p, char *buf, size_t cap)
-{
-	switch (p) {
-	case 1:
-		return "ICMP";
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	case 58:
-		return "ICMPv6";
-	}
-	snprintf(buf, cap, "IP protocol %u", p);
-	return buf;
-}
-
-/* The white paper's PPTP filtering: a server that takes PPTP only answers on TCP 1723 and GRE. */
-static void filtering(const pa_audit *a, const pt_tunnel *t, const pt_sink *sink)
-{
-	pt_addr srv[64];
-	size_t ns = 0;
-
-	for (size_t i = 0; i < pt_tunnel_nconns(t) && ns < 64; i++) {
-		const pt_conn *c = pt_tunnel_conn(t, i);
-		const pt_addr *pac = c->pns_is_cli ? &c->srv : &c->cli;
-		size_t j;
-		for (j = 0; j < ns; j++)
-			if (pt_addr_eq(&srv[j], pac))
-				break;
-		if (j == ns)
-			srv[ns++] = *pac;
-	}
-	for (size_t i = 0; i < pt_tunnel_ncalls(t) && ns < 64; i++) {
-		const pt_call *k = pt_tunnel_call(t, i);
-		size_t j;
-		if (!k->pac.family)
-			continue;
-		for (j = 0; j < ns; j++)
-			if (pt_addr_eq(&srv[j], &k->pac))
-				break;
-		if (j == ns)
-			srv[ns++] = k->pac;
-	}
-	for (size_t s = 0; s < ns; s++) {
-		char msg[PT_FINDING_MSG], ad[64];
-		size_t len, shown = 0, nflows = 0;
-		int answers = 0;
-		uint64_t pkts = 0;
-		const pa_flow *first = NULL;
-		pt_where w;
-		pt_addr_fmt(&srv[s], 0, ad, sizeof ad);
-		len = (size_t)snprintf(msg, sizeof msg, "server %s:", ad);
-		for (size_t i = 0; i < a->nflows; i++) {
-			const pa_flow *f = &a->flows[i];
-			char sa[64], da[64], pn[24];
-			if (!pt_addr_eq(&f->src, &srv[s]) && !pt_addr_eq(&f->dst, &srv[s]))
-				continue;
-			nflows++;
-			answers |= pt_addr_eq(&f->src, &srv[s]);
-			pkts += f->packets;
-			if (!first)
-				first = f;
-			if (shown < 3 && len < sizeof msg) {
-				pt_addr_fmt(&f->src, f->proto == 6 || f->proto == 17, sa, sizeof sa);
-				pt_addr_fmt(&f->dst, f->proto == 6 || f->proto == 17, da, sizeof da);
-				len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %s %s > %s (%" PRIu64 " packet%s)",
-							shown ? "," : "", proto_name(f->proto, pn, sizeof pn), sa, da, f->packets,
-							f->packets == 1 ? "" : "s");
-				shown++;
-			}
-		}
-		if (!first)
-			continue;
-		if (len < sizeof msg)
-			snprintf(msg + len, sizeof msg - len, "%s; %zu flow%s, %" PRIu64 " packet%s besides TCP 1723 and GRE%s",
-				 nflows > shown ? ", ..." : "", nflows, nflows == 1 ? "" : "s", pkts, pkts == 1 ? "" : "s",
-				 answers ? ": the server answers on other ports" : "");
-		memset(&w, 0, sizeof w);
-		w.pkt = first->first_pkt;
-		w.ts_us = first->first_ts;
-		w.call = -1;
-		w.dir = PT_DIR_UNKNOWN;
-		pt_report(sink, PT_R_AUDIT_FILTER_OPEN, &w, "%s", msg);
-	}
 }
 
 static int user_hs(const pa_audit *a, int u)
@@ -609,11 +291,7 @@ int pa_audit_finish(pa_audit *a, const pt_tunnel *t, const pt_cred *creds, size_
 	int rc = 0;
 
 	if (a->on) {
-		call_findings(a, t, sink);
-		handshake_findings(a, t, sink);
-		guessing(a, t, sink, 0);
-		guessing(a, t, sink, 1);
-		filtering(a, t, sink);
+		pt_audit_finish(a->core, t, sink);
 	}
 	if (a->wordlist) {
 		if (pa_wordlist_run(a) != 0) {
@@ -625,21 +303,21 @@ int pa_audit_finish(pa_audit *a, const pt_tunnel *t, const pt_cred *creds, size_
 			int hi = user_hs(a, (int)u);
 			const pa_hs *h = hi >= 0 ? &a->hs[hi] : NULL;
 			const pt_call *k = h && h->call >= 0 && (size_t)h->call < pt_tunnel_ncalls(t) ? pt_tunnel_call(t, (size_t)h->call) : NULL;
-			pt_where w = where_call(k, h ? h->pkt : end->pkt, k ? pkt_ts(t, k) : end->ts_us, PT_DIR_UNKNOWN);
+			pt_where w = where_call(k, h ? h->pkt : end->pkt, k ? pkt_ts(k) : end->ts_us, PT_DIR_UNKNOWN);
 			if (!us->found_line)
 				continue;
 			if (a->show_keys)
 				pt_report(sink, PT_R_AUDIT_WORDLIST_FOUND, &w,
-					  "password of user \"%s\" found at line %" PRIu64 " of the wordlist (%s%s): \"%s\"", us->name,
+					  "password of user \"%s\" found at line %" PRIu64 " of the wordlist (%s%s): \"%s\"", pt_audit_user_name(a->core, (int)u),
 					  us->found_line, h ? method_name(h->method) : "?", us->lm_only ? ", LAN Manager response: case unknown" : "",
 					  us->shown);
 			else
 				pt_report(sink, PT_R_AUDIT_WORDLIST_FOUND, &w,
-					  "password of user \"%s\" found at line %" PRIu64 " of the wordlist (%s%s)", us->name,
+					  "password of user \"%s\" found at line %" PRIu64 " of the wordlist (%s%s)", pt_audit_user_name(a->core, (int)u),
 					  us->found_line, h ? method_name(h->method) : "?", us->lm_only ? ", LAN Manager response: case unknown" : "");
 			if (a->policy.set && us->policy_checked && !us->policy_ok)
 				pt_report(sink, PT_R_AUDIT_PASSWORD_POLICY, &w,
-					  "the recovered password of user \"%s\" does not meet the policy %s", us->name, a->policy.text);
+					  "the recovered password of user \"%s\" does not meet the policy %s", pt_audit_user_name(a->core, (int)u), a->policy.text);
 		}
 	}
 	if (a->policy.set) {
@@ -728,11 +406,11 @@ void pa_audit_text(FILE *f, const pa_audit *a, const pa_findings *fs)
 			if (!us->nhs)
 				continue;
 			if (us->found_line)
-				fprintf(f, "    user \"%s\": found at line %" PRIu64 "%s%s%s%s\n", us->name, us->found_line,
+				fprintf(f, "    user \"%s\": found at line %" PRIu64 "%s%s%s%s\n", pt_audit_user_name(a->core, (int)u), us->found_line,
 					a->show_keys ? ": \"" : "", a->show_keys ? us->shown : "", a->show_keys ? "\"" : "",
 					us->lm_only ? " (LAN Manager response: case unknown)" : "");
 			else
-				fprintf(f, "    user \"%s\": not in the list\n", us->name);
+				fprintf(f, "    user \"%s\": not in the list\n", pt_audit_user_name(a->core, (int)u));
 			if (us->found_line && a->policy.set)
 				fprintf(f, "      password policy %s: %s\n", a->policy.text, us->policy_ok ? "meets it" : "does not meet it");
 		}
@@ -787,7 +465,11 @@ void pa_audit_json(FILE *f, const pa_audit *a, const pa_findings *fs)
 				continue;
 			pa_json_begin(&j, f, "security");
 			pa_json_str(&j, "kind", "user");
-			pa_json_strn(&j, "user", us->raw, us->raw_len);
+			{
+				size_t rl;
+				const uint8_t *raw = pt_audit_user_raw(a->core, (int)u, &rl);
+				pa_json_strn(&j, "user", raw, rl);
+			}
 			pa_json_bool(&j, "found", us->found_line != 0);
 			if (us->found_line)
 				pa_json_uint(&j, "line", us->found_line);

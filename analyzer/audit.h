@@ -7,15 +7,14 @@
 #include <stdio.h>
 
 #include "auth.h"
+#include "auditor.h"
 #include "findings.h"
 #include "ip.h"
 #include "mschap.h"
 #include "tunnel.h"
 
 #define PA_AUDIT_MAX_HS 4096      /* handshakes kept for the wordlist */
-#define PA_AUDIT_MAX_USERS 1024
-#define PA_AUDIT_MAX_FAILS 65536  /* authentication failures kept (more are counted) */
-#define PA_AUDIT_MAX_FLOWS 1024   /* distinct non-PPTP flows kept */
+#define PA_AUDIT_MAX_USERS PT_AUDIT_MAX_USERS  /* indexed as lib/auditor's user table */
 
 enum pa_hs_method { PA_HS_PAP = 1, PA_HS_MD5, PA_HS_MSCHAPV1, PA_HS_MSCHAPV2 };
 
@@ -31,36 +30,19 @@ typedef struct pa_hs {
 	uint8_t v2hash[2][8];          /* RFC 2759 8.2 ChallengeHash: user name without domain, as sent */
 	uint8_t pap_pw[256];
 	uint16_t pap_len;
-	int user;                      /* index in pa_audit.users */
+	int user;                      /* index in pa_audit.users (lib/auditor's user table) */
 	int32_t call;
 	uint64_t pkt;
 } pa_hs;
 
+/* What the wordlist learnt of one user of lib/auditor's table (same index; the name is there). */
 typedef struct pa_user {
-	char name[256];                /* printable (as tunnel's user names) */
-	uint8_t raw[256];
-	uint16_t raw_len;
 	unsigned nhs;                  /* handshakes */
 	uint64_t found_line;           /* 0 = not found; else the list's line number (the lowest) */
 	uint8_t policy_checked, policy_ok;
 	uint8_t lm_only;               /* found through the LAN Manager response only: case unknown */
 	char shown[257];               /* --show-keys: the password found */
 } pa_user;
-
-typedef struct pa_fail {
-	int64_t ts_us;
-	uint64_t pkt;
-	int user;
-	int32_t call;
-	pt_addr from;                  /* the authenticatee's address */
-} pa_fail;
-
-typedef struct pa_flow {
-	pt_addr src, dst;              /* ports in .port */
-	uint8_t proto;
-	uint64_t packets, first_pkt;
-	int64_t first_ts;
-} pa_flow;
 
 typedef struct pa_policy {
 	int set;
@@ -73,16 +55,11 @@ typedef struct pa_audit {
 	int show_keys;
 	const char *wordlist;
 	pa_policy policy;
-	unsigned guess_failures;       /* --guess-failures (default 5) */
-	int64_t guess_window_us;       /* --guess-window seconds (default 300) */
+	pt_audit *core;                /* lib/auditor: the checks pptp-analyze and the plugin share */
 	pa_hs *hs;
 	size_t nhs, hs_dropped;
-	pa_user *users;
-	size_t nusers;
-	pa_fail *fails;
-	size_t nfails, fails_dropped;
-	pa_flow *flows;
-	size_t nflows, flows_dropped, flow_last;
+	pa_user *users;                /* PA_AUDIT_MAX_USERS, as core's table */
+	size_t nusers;                 /* pt_audit_nusers(core) */
 	/* wordlist run */
 	int wl_ran;
 	uint64_t wl_words, wl_skipped;
@@ -98,13 +75,14 @@ int pa_policy_parse(pa_policy *p, const char *spec);
 /* 1 meets it, 0 not; never prints the password. */
 int pa_policy_check(const pa_policy *p, const char *pw, size_t len);
 
+/* 0 ok, -1 bad policy (message printed) or out of memory. */
 int pa_audit_init(pa_audit *a, int on, const char *wordlist, const char *policy, unsigned guess_failures,
 		  double guess_window_s, int show_keys);
 void pa_audit_free(pa_audit *a);
 /* Whether the tunnel hook and the other-traffic hook are wanted. */
 int pa_audit_active(const pa_audit *a);
 
-/* The tunnel's on_auth hook (lib/tunnel.h). */
+/* The tunnel's on_auth hook (lib/tunnel.h): lib/auditor's collection, and the handshakes for the wordlist. */
 void pa_audit_on_auth(pa_audit *a, const pt_where *at, const pt_call *k, int authenticator, const pt_auth_msg *m);
 /* An IP datagram that is not TCP 1723 nor GRE (ports 0 when not TCP/UDP). */
 void pa_audit_other(pa_audit *a, const pt_ip *ip, uint16_t sport, uint16_t dport, const pt_where *at);

@@ -578,7 +578,7 @@ static void note_cp(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_event *ev
 					x->eap_nak_alg = v.proto.alg;
 				}
 				/* RFC 1661 5.4: a Reject of the option refuses EAP (RFC 3748, 0xC227) and names nothing instead: what the
-				 * offerer asks for next is the downgrade (audit.auth.eap_downgrade, lib/audit.c) */
+				 * offerer asks for next is the downgrade (audit.auth.eap_downgrade, lib/auditor.c) */
 				if (o.type == PT_LCP_OPT_AUTH && p->code == PT_CP_CONF_REJ && x->eap_offered[!dir] &&
 				    x->ppp.cp[PT_CPK_LCP].side[!dir].req.valid && x->eap_rejected_by < 0) {
 					x->eap_rejected_by = (int8_t)dir;
