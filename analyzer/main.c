@@ -18,6 +18,7 @@
 #include "ipdefrag.h"
 #include "link.h"
 #include "opts.h"
+#include "picture.h"
 #include "progress.h"
 #include "report.h"
 #include "tcpreasm.h"
@@ -45,6 +46,7 @@ typedef struct pa_run {
 	const void *mem;         /* pa_main: the capture file's bytes, instead of opening o->file */
 	size_t mem_len;
 	pa_audit audit;          /* --audit, --wordlist, --password-policy (audit.c) */
+	pt_ladder *ladder;       /* --ladder, --svg: the message sequence, fed the decode lines and findings */
 } pa_run;
 
 static volatile sig_atomic_t stop_now;
@@ -81,6 +83,9 @@ static void on_finding(void *user, const pt_finding *f)
 	pa_run *r = user;
 	int stored = pa_findings_add(&r->fs, f);
 
+	if (r->ladder)
+		pt_ladder_finding(r->ladder, f);
+
 	if (r->decode && stored) {
 		if (r->npend < sizeof r->pend / sizeof r->pend[0])
 			r->pend[r->npend++] = *f;
@@ -96,6 +101,10 @@ static void on_decode(void *user, const pt_where *at, const char *line)
 	pa_run *r = user;
 	char ts[40], where[32];
 
+	if (r->ladder)
+		pt_ladder_decode(r->ladder, at, line);
+	if (!r->decode)
+		return;
 	if (line[0] == ' ') {
 		/* a continuation (PPP inside GRE, decrypted frame) */
 		printf("%s\n", line);
@@ -497,7 +506,7 @@ static int run(pa_run *r)
 	memset(&hooks, 0, sizeof hooks);
 	hooks.user = r;
 	hooks.on_finding = on_finding;
-	hooks.on_decode = r->decode ? on_decode : NULL;
+	hooks.on_decode = r->decode || r->ladder ? on_decode : NULL;
 	hooks.on_inner = r->dec ? on_inner : NULL;
 	hooks.on_secret = r->o->show_keys ? on_secret : NULL;
 	hooks.on_auth = pa_audit_active(&r->audit) ? on_auth : NULL;
@@ -614,8 +623,21 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 		sigaction(SIGTERM, &sa, NULL);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if ((o.ladder || o.svg_path) && !(r.ladder = pt_ladder_new(NULL))) {
+		fprintf(stderr, "pptp-analyze: out of memory\n");
+		pa_creds_wipe();
+		return 2;
+	}
 	rc = run(&r);
-	if (r.tun && !o.quiet && !(rc == 2 && r.sum.packets == 0)) {
+	if (r.ladder && r.tun) {
+		/* the picture takes the place of the report on stdout (--ladder); --svg FILE writes it as well */
+		pt_ladder_finish(r.ladder, r.tun);
+		if (o.svg_path && pa_picture_svg(o.svg_path, r.ladder) != 0)
+			rc = 2;
+		if (o.ladder && !o.quiet)
+			pa_picture_text(stdout, r.ladder);
+	}
+	if (r.tun && !o.quiet && !o.ladder && !(o.svg_path && !strcmp(o.svg_path, "-")) && !(rc == 2 && r.sum.packets == 0)) {
 		/* --color: the plain text goes to memory, then color.c paints it */
 		char *cbuf = NULL;
 		size_t clen = 0;
@@ -658,6 +680,7 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 	pt_tcp_destroy(&r.tcp);
 	pt_defrag_destroy(&r.defrag);
 	pa_audit_free(&r.audit);
+	pt_ladder_free(r.ladder);
 	pa_findings_free(&r.fs);
 	pa_creds_wipe();
 	fflush(stdout);
