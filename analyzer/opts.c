@@ -29,6 +29,8 @@ void pa_usage(FILE *f)
 	      "  --json                  JSON Lines (docs/json.md)\n"
 	      "  -V, --decode            one line per PPTP/GRE/PPP message (packet details, as tshark -V)\n"
 	      "  --verdict               only the verdict lines, one per call\n"
+	      "  --ladder                the message sequence of each session as a text ladder (in place of the report)\n"
+	      "  --svg FILE              the same picture as an SVG file ('-' standard output)\n"
 	      "  --list-rules[=FORMAT]   the rule catalog (text, markdown, json)\n"
 	      "  --list-verdicts         the call verdict table: each cause in the order tried, and the evidence it needs\n"
 	      "  --fail-on SEVERITY      exit 1 on a finding at/above error|warning|info|none (default error)\n"
