@@ -43,6 +43,7 @@ typedef struct pt_tcp_facts {
 
 typedef struct pt_tunnel pt_tunnel;
 typedef struct pt_call pt_call;
+struct pt_mppe_job;
 
 typedef struct pt_conn {
 	uint32_t idx;                  /* 1-based, in order of appearance */
@@ -129,6 +130,18 @@ typedef struct pt_tunnel_hooks {
 	 * handshakes from it): authenticator is the side that authenticates, k->ext->ppp.auth[authenticator] holds
 	 * the Challenge that goes with a Response */
 	void (*on_auth)(void *user, const pt_where *at, const pt_call *k, int authenticator, const struct pt_auth_msg *m);
+	/*
+	 * Decryption on the front end's threads (optional, both or neither; never with on_decode).  With them, an
+	 * MPPE frame whose call needs nothing else of it is not decrypted here: the tunnel hands it out as a job
+	 * (on_job, the last thing it does for that packet) and the front end runs it anywhere
+	 * (pt_tunnel_job_run) and gives the result back with pt_tunnel_job_apply, on this thread, in the order
+	 * the jobs were handed out.  Before the tunnel touches what a job's result goes to (a call's PPP state,
+	 * its cipher state, or every call when call is -1), it calls on_sync: every job of that call handed out
+	 * so far must be applied before on_sync returns.  The front end holds back any finding or inner frame
+	 * it gets while jobs handed out before it are still unapplied, and passes them on in order.
+	 */
+	void (*on_job)(void *user, const struct pt_mppe_job *j);
+	void (*on_sync)(void *user, int32_t call);
 } pt_tunnel_hooks;
 
 typedef struct pt_tunnel_cfg {
@@ -154,6 +167,46 @@ void pt_tunnel_ctrl_close(pt_tunnel *t, pt_conn *c, int how, int tcpdir, size_t 
 /* One GRE packet (IP protocol 47): the IP payload as captured; wire_len from the IP header. */
 void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const uint8_t *gre, size_t caplen,
 		   size_t wire_len, const pt_where *at);
+
+
+/* ---- decryption as jobs (hooks on_job / on_sync; lib itself starts no thread) ---- */
+
+/* The output buffers a job's result is identical with, whatever buffer the tunnel would have used itself. */
+#define PT_TUNNEL_DECRYPT_CAP (65536 + 64)
+
+typedef struct pt_mppe_job {
+	/* what the front end reads */
+	int32_t call;                  /* pt_call.idx */
+	uint8_t dir;                   /* the sender */
+	const uint8_t *in;             /* MPPE header and data: valid only until on_job returns; the front end
+	                                * copies in_len octets and points in at its copy */
+	size_t in_len;
+	size_t out_cap;                /* octets the out buffer of pt_tunnel_job_run must hold */
+	size_t z_cap;                  /* ... and the zout buffer (0: none needed) */
+	/* the tunnel's (opaque to the front end) */
+	pt_where at;
+	pt_mppe_ctx *mppe;             /* the direction's cipher state: only pt_tunnel_job_run touches it now */
+	pt_mppc_ctx *mppc;
+	uint8_t mppc_on, stateless;
+	uint8_t family;                /* the outer IP version */
+	size_t gre_wire;               /* the GRE packet's octets on the wire */
+	uint64_t gre_gap;              /* sequence numbers GRE found missing before it */
+	/* the result (pt_tunnel_job_run) */
+	int rc, zrc;
+	pt_mppe_info info;
+	uint8_t decompressed, rekeyed;
+	const uint8_t *plain;          /* in out or zout */
+	size_t plain_len;
+} pt_mppe_job;
+
+/*
+ * The cipher (and MPPC) work of one job: any thread, touching nothing but the job, its buffers and its direction's
+ * cipher and MPPC state (jobs of one direction run one after the other, in the order handed out).  out holds
+ * out_cap octets, zout z_cap.
+ */
+void pt_tunnel_job_run(pt_mppe_job *j, uint8_t *out, uint8_t *zout);
+/* The rest of that packet's work (findings, the plaintext checks, inner accounting, on_inner): the tunnel's thread. */
+void pt_tunnel_job_apply(pt_tunnel *t, const pt_mppe_job *j);
 
 /* End of input: close what is open, report what never finished. */
 void pt_tunnel_finish(pt_tunnel *t, const pt_where *at);

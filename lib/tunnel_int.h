@@ -27,8 +27,8 @@ struct pt_tunnel {
 	uint8_t cur_family;         /* ... and its outer IP version */
 	const struct pt_cred *creds;
 	size_t ncreds;
-	uint8_t dbuf[65536 + 64];   /* decrypted frame, reused */
-	uint8_t zbuf[65536 + 64];   /* decompressed frame, reused */
+	uint8_t dbuf[PT_TUNNEL_DECRYPT_CAP]; /* decrypted frame, reused */
+	uint8_t zbuf[PT_TUNNEL_DECRYPT_CAP]; /* decompressed frame, reused */
 };
 
 pt_conn *pt_tunnel_conn_by_idx(pt_tunnel *t, uint32_t idx);

@@ -323,7 +323,7 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 /* ---- data frames ---- */
 
 static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, const uint8_t *p, size_t len,
-			  const pt_where *at)
+			  size_t gre_wire, uint8_t family, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
 	pt_inner_stats *s = &x->inner[dir];
@@ -334,9 +334,9 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 	int is_ip = (proto == PT_PPP_IP || proto == 0x0057) && pt_ip_parse(&c, &ip, NULL, NULL) == PT_OK;
 
 	s->bytes += len;
-	if (is_ip && len > x->max_inner[dir] && t->cur_gre_wire + (t->cur_family == 6 ? 40u : 20u) > len) {
+	if (is_ip && len > x->max_inner[dir] && gre_wire + (family == 6 ? 40u : 20u) > len) {
 		x->max_inner[dir] = (uint32_t)len;
-		x->overhead[dir] = (uint32_t)(t->cur_gre_wire + (t->cur_family == 6 ? 40u : 20u) - len);
+		x->overhead[dir] = (uint32_t)(gre_wire + (family == 6 ? 40u : 20u) - len);
 	}
 	if (is_ip && proto == PT_PPP_IP && ip.version == 4) {
 		s->ipv4++;
@@ -408,9 +408,10 @@ static int plain_ok(const uint8_t *p, size_t len, uint16_t *proto)
 	return ip.version == (*proto == PT_PPP_IP ? 4 : 6) && ip.total_len == len - plen && !ip.trailer && ip.total_len;
 }
 
-/* One decrypted (and decompressed) frame: protocol field + payload. */
+/* One decrypted (and decompressed) frame: protocol field + payload; gre_wire and family are of the GRE packet it came in. */
 /* Returns 0 only when the frame is not plaintext and may_retry says another key will be tried (nothing reported). */
-static int inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size_t len, int may_retry, const pt_where *at)
+static int inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size_t len, int may_retry, size_t gre_wire,
+		       uint8_t family, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
 	uint16_t proto = 0;
@@ -441,76 +442,146 @@ static int inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size
 		memset(&ev, 0, sizeof ev);
 		/* control packets inside MPPE are rare but legal: let the observer see them */
 		pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
-		inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), at);
+		inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), gre_wire, family, at);
 	}
 	return 1;
 }
 
-/* Decrypt one frame; 0 when it was not plaintext and may_retry holds (nothing reported then). */
+/*
+ * Decryption in two halves (issue 22): the cipher work of a frame, a job (pt_tunnel_job_run) that touches only its
+ * direction's RC4 and MPPC state, so a front end may run it on another thread; and the rest, which reports and
+ * accounts (mppe_report) on the tunnel's thread.  Decrypting here is the same two, one after the other.
+ */
+static void job_init(pt_mppe_job *j, const pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, const pt_where *at)
+{
+	struct pt_call_ext *x = k->ext;
+	pt_cursor h = f->info;
+	uint16_t hdr = 0;
+
+	memset(j, 0, sizeof *j);
+	j->call = k->idx;
+	j->dir = (uint8_t)dir;
+	j->in = f->info.p;
+	j->in_len = pt_left(&f->info);
+	/* pt_mppe_decrypt needs the data's length, and fails alike on anything above the tunnel's own buffer */
+	j->out_cap = j->in_len > PT_MPPE_HDR_LEN ? j->in_len - PT_MPPE_HDR_LEN : 0;
+	if (j->out_cap > PT_TUNNEL_DECRYPT_CAP)
+		j->out_cap = PT_TUNNEL_DECRYPT_CAP;
+	j->mppe = &x->mppe[dir];
+	j->mppc = x->mppc_ctx[dir];
+	j->mppc_on = x->mppc;
+	j->stateless = x->stateless_dir[dir];
+	/* RFC 2118 3.1 bit C: only a compressed packet goes through the history, whose size bounds what it gives */
+	if (j->mppc_on && j->mppc && pt_peek_u16(&h, 0, &hdr) == PT_OK && (hdr & PT_MPPE_BIT_C))
+		j->z_cap = PT_MPPC_HIST;
+	j->at = *at;
+	j->family = t->cur_family;
+	j->gre_wire = t->cur_gre_wire;
+	j->gre_gap = t->cur_gre_gap;
+}
+
+void pt_tunnel_job_run(pt_mppe_job *j, uint8_t *out, uint8_t *zout)
+{
+	pt_cursor in = pt_cur(j->in, j->in_len);
+	size_t outlen = 0;
+	uint16_t bits;
+
+	j->zrc = PT_OK;
+	j->decompressed = j->rekeyed = 0;
+	j->rc = pt_mppe_decrypt(j->mppe, &in, out, j->out_cap, &outlen, &j->info);
+	j->plain = out;
+	j->plain_len = outlen;
+	if (j->rc != PT_OK)
+		return;
+	bits = j->info.hdr.bits;
+	if (j->mppc_on && (bits & PT_MPPE_BIT_C) && j->mppc) {
+		size_t zlen = 0;
+		j->decompressed = 1;
+		j->zrc = j->z_cap >= PT_MPPC_HIST ? pt_mppc_decompress(j->mppc, bits, out, outlen, zout, j->z_cap, &zlen)
+						  : PT_ENOSPC;
+		j->plain = zout;
+		j->plain_len = zlen;
+		return;
+	}
+	if (!j->stateless && (bits & PT_MPPE_BIT_A) && (j->info.hdr.cc & 0xff) != 0xff &&
+	    !(j->mppe->opts & PT_MPPE_OPT_FLUSH_REKEYS)) {
+		/* stateful FLUSHED packet: RFC 3078 8.2 keeps the key, Linux changes it (ppp_mppe.c) */
+		uint16_t proto;
+		pt_cursor d = pt_cur(j->in, j->in_len);
+		if (!plain_ok(out, outlen, &proto) && pt_skip(&d, PT_MPPE_HDR_LEN) == PT_OK &&
+		    pt_mppe_redo_flush_rekey(j->mppe, d.p, pt_left(&d), out) == PT_OK && plain_ok(out, outlen, &proto))
+			j->rekeyed = 1;
+	}
+	if (j->mppc_on && j->mppc && (bits & PT_MPPE_BIT_A))
+		pt_mppc_init(j->mppc, j->stateless);
+}
+
+/* What a job's result says, in the packet's order; 0 when it was not plaintext and may_retry holds (nothing reported then). */
+static int mppe_report(pt_tunnel *t, pt_call *k, const pt_mppe_job *j, int may_retry)
+{
+	const pt_mppe_info *info = &j->info;
+	const pt_where *at = &j->at;
+	int dir = j->dir;
+
+	/* one loss is one finding: a jump the GRE sequence numbers already showed (gre.seq.gap) is not told again */
+	if ((info->ev & PT_MPPE_EV_JUMP) && j->gre_gap < info->lost)
+		pt_report(&t->sink, PT_R_MPPE_COHERENCY_JUMP, at, "coherency count %u: %u packets missing", info->hdr.cc,
+			  info->lost);
+	if (info->ev & (PT_MPPE_EV_BACKWARDS | PT_MPPE_EV_DUPLICATE))
+		pt_report(&t->sink, PT_R_MPPE_COHERENCY_BACKWARDS, at, "coherency count %u went back or repeated",
+			  info->hdr.cc);
+	if (info->ev & PT_MPPE_EV_STATELESS_NO_FLUSH)
+		pt_report(&t->sink, PT_R_MPPE_STATELESS_FLUSH_BIT_CLEAR, at, "coherency count %u without the A bit",
+			  info->hdr.cc);
+	if (info->ev & PT_MPPE_EV_NOT_ENCRYPTED)
+		pt_report(&t->sink, PT_R_MPPE_NOT_ENCRYPTED, at, "coherency count %u has the D bit clear", info->hdr.cc);
+	if (info->ev & PT_MPPE_EV_NEED_RESET)
+		pt_report(&t->sink, PT_R_MPPE_STATEFUL_LOSS, at, "stateful key stream lost at coherency count %u",
+			  info->hdr.cc);
+	if (j->rc != PT_OK) {
+		k->d[dir].decrypt_failed++;
+		if (info->reason == PT_MPPE_R_TRUNCATED)
+			pt_report(&t->sink, PT_R_MPPE_HEADER_TRUNCATED, at, "%zu octets", j->in_len);
+		else if (info->reason == PT_MPPE_R_TOO_OLD)
+			pt_report(&t->sink, PT_R_MPPE_STATELESS_TOO_OLD, at, "coherency count %u", info->hdr.cc);
+		else if (info->reason == PT_MPPE_R_AWAIT_FLUSH && info->reset_seen && info->discarded > 1)
+			pt_report(&t->sink, PT_R_MPPE_STATEFUL_NO_FLUSH_AFTER_LOSS, at,
+				  "coherency count %u without the FLUSHED bit after a Reset-Request (%u packets discarded)",
+				  info->hdr.cc, info->discarded);
+		return 1;
+	}
+	if (j->decompressed && j->zrc != PT_OK) {
+		k->d[dir].decrypt_failed++;
+		pt_report(&t->sink, j->zrc == PT_ESTATE ? PT_R_MPPC_HISTORY_LOST : PT_R_MPPC_DECOMPRESS_ERROR, at,
+			  "coherency count %u: %s", info->hdr.cc, pt_strerror(j->zrc));
+		return 1;
+	}
+	if (j->rekeyed)
+		pt_report(&t->sink, PT_R_MPPE_STATEFUL_FLUSH_REKEYS, at,
+			  "coherency count %u: the sender changed key on a FLUSHED packet (as Linux does)", info->hdr.cc);
+	return inner_frame(t, k, dir, j->plain, j->plain_len, may_retry, j->gre_wire, j->family, at);
+}
+
+/* Decrypt one frame here; 0 when it was not plaintext and may_retry holds (nothing reported then). */
 static int mppe_try(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, int may_retry, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
-	pt_cursor in = f->info;
-	pt_mppe_info info;
-	size_t outlen = 0;
-	int rc;
+	pt_mppe_job j;
 
 	if (x->keys != 1 || !x->mppe_init[dir])
 		return 1;
-	memset(&info, 0, sizeof info);
-	rc = pt_mppe_decrypt(&x->mppe[dir], &in, t->dbuf, sizeof t->dbuf, &outlen, &info);
-	/* one loss is one finding: a jump the GRE sequence numbers already showed (gre.seq.gap) is not told again */
-	if ((info.ev & PT_MPPE_EV_JUMP) && t->cur_gre_gap < info.lost)
-		pt_report(&t->sink, PT_R_MPPE_COHERENCY_JUMP, at, "coherency count %u: %u packets missing", info.hdr.cc,
-			  info.lost);
-	if (info.ev & (PT_MPPE_EV_BACKWARDS | PT_MPPE_EV_DUPLICATE))
-		pt_report(&t->sink, PT_R_MPPE_COHERENCY_BACKWARDS, at, "coherency count %u went back or repeated",
-			  info.hdr.cc);
-	if (info.ev & PT_MPPE_EV_STATELESS_NO_FLUSH)
-		pt_report(&t->sink, PT_R_MPPE_STATELESS_FLUSH_BIT_CLEAR, at, "coherency count %u without the A bit",
-			  info.hdr.cc);
-	if (info.ev & PT_MPPE_EV_NOT_ENCRYPTED)
-		pt_report(&t->sink, PT_R_MPPE_NOT_ENCRYPTED, at, "coherency count %u has the D bit clear", info.hdr.cc);
-	if (info.ev & PT_MPPE_EV_NEED_RESET)
-		pt_report(&t->sink, PT_R_MPPE_STATEFUL_LOSS, at, "stateful key stream lost at coherency count %u",
-			  info.hdr.cc);
-	if (rc != PT_OK) {
-		k->d[dir].decrypt_failed++;
-		if (info.reason == PT_MPPE_R_TRUNCATED)
-			pt_report(&t->sink, PT_R_MPPE_HEADER_TRUNCATED, at, "%zu octets", pt_left(&f->info));
-		else if (info.reason == PT_MPPE_R_TOO_OLD)
-			pt_report(&t->sink, PT_R_MPPE_STATELESS_TOO_OLD, at, "coherency count %u", info.hdr.cc);
-		else if (info.reason == PT_MPPE_R_AWAIT_FLUSH && info.reset_seen && info.discarded > 1)
-			pt_report(&t->sink, PT_R_MPPE_STATEFUL_NO_FLUSH_AFTER_LOSS, at,
-				  "coherency count %u without the FLUSHED bit after a Reset-Request (%u packets discarded)",
-				  info.hdr.cc, info.discarded);
-		return 1;
-	}
-	if (x->mppc && (info.hdr.bits & PT_MPPE_BIT_C) && x->mppc_ctx[dir]) {
-		size_t zlen = 0;
-		rc = pt_mppc_decompress(x->mppc_ctx[dir], info.hdr.bits, t->dbuf, outlen, t->zbuf, sizeof t->zbuf, &zlen);
-		if (rc != PT_OK) {
-			k->d[dir].decrypt_failed++;
-			pt_report(&t->sink, rc == PT_ESTATE ? PT_R_MPPC_HISTORY_LOST : PT_R_MPPC_DECOMPRESS_ERROR, at,
-				  "coherency count %u: %s", info.hdr.cc, pt_strerror(rc));
-			return 1;
-		}
-		return inner_frame(t, k, dir, t->zbuf, zlen, may_retry, at);
-	}
-	if (!x->stateless_dir[dir] && (info.hdr.bits & PT_MPPE_BIT_A) && (info.hdr.cc & 0xff) != 0xff &&
-	    !(x->mppe[dir].opts & PT_MPPE_OPT_FLUSH_REKEYS)) {
-		/* stateful FLUSHED packet: RFC 3078 8.2 keeps the key, Linux changes it (ppp_mppe.c) */
-		uint16_t proto;
-		pt_cursor d = f->info;
-		if (!plain_ok(t->dbuf, outlen, &proto) && pt_skip(&d, PT_MPPE_HDR_LEN) == PT_OK &&
-		    pt_mppe_redo_flush_rekey(&x->mppe[dir], d.p, pt_left(&d), t->dbuf) == PT_OK &&
-		    plain_ok(t->dbuf, outlen, &proto))
-			pt_report(&t->sink, PT_R_MPPE_STATEFUL_FLUSH_REKEYS, at,
-				  "coherency count %u: the sender changed key on a FLUSHED packet (as Linux does)", info.hdr.cc);
-	}
-	if (x->mppc && x->mppc_ctx[dir] && (info.hdr.bits & PT_MPPE_BIT_A))
-		pt_mppc_init(x->mppc_ctx[dir], x->stateless_dir[dir]);
-	return inner_frame(t, k, dir, t->dbuf, outlen, may_retry, at);
+	job_init(&j, t, k, dir, f, at);
+	pt_tunnel_job_run(&j, t->dbuf, t->zbuf);
+	return mppe_report(t, k, &j, may_retry);
+}
+
+void pt_tunnel_job_apply(pt_tunnel *t, const pt_mppe_job *j)
+{
+	pt_call *k;
+
+	if (j->call < 0 || (size_t)j->call >= t->ncalls || !(k = t->calls[j->call])->ext || j->dir > 1)
+		return;
+	(void)mppe_report(t, k, j, 0);
 }
 
 /* MS-CHAPv1 40/56-bit: nothing decrypted yet and the other key derivation not tried */
@@ -534,9 +605,40 @@ static void switch_keys(pt_tunnel *t, pt_call *k, const pt_where *at)
 	x->keys = (x->mppe_init[0] && x->mppe_init[1]) ? 1 : 2;
 }
 
-static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, const pt_where *at)
+/* Every job of this call handed out so far applied (hooks.on_sync): before its PPP or cipher state is touched here. */
+static void sync_call(pt_tunnel *t, const pt_call *k)
+{
+	if (t->hooks.on_sync)
+		t->hooks.on_sync(t->hooks.user, k->idx);
+}
+
+/* Can this direction's frame be a job?  Its cipher state must need nothing but the frame (RFC 3078 7-8 work on the
+ * direction's own state), and the call nothing of the result until the front end applies it. */
+static int job_keys_ok(const pt_call *k, int dir)
+{
+	const struct pt_call_ext *x = k->ext;
+	/* the MS-CHAPv1 retry with the other key (can_switch_keys) looks at both directions' results: not as a job */
+	return x->keys == 1 && x->mppe_init[dir] && x->ccp_open && !(x->has_alt && !x->alt_used);
+}
+
+static int job_ok(const pt_tunnel *t, const pt_call *k, int dir, const pt_ppp_frame *f, int truncated)
+{
+	const struct pt_call_ext *x = k->ext;
+	return t->hooks.on_job && t->hooks.on_sync && !t->hooks.on_decode && f->proto == PT_PPP_COMP && !truncated &&
+	       (x->ppp.n_frames[0] || x->ppp.n_frames[1]) && job_keys_ok(k, dir);
+}
+
+static void mppe_frame(pt_tunnel *t, pt_call *k, int dir, const pt_ppp_frame *f, int as_job, const pt_where *at)
 {
 	k->ext->enc_frames[dir]++;
+	if (as_job && job_keys_ok(k, dir)) {
+		pt_mppe_job j;
+		job_init(&j, t, k, dir, f, at);
+		t->hooks.on_job(t->hooks.user, &j);
+		return;
+	}
+	if (as_job)
+		sync_call(t, k);
 	if (mppe_try(t, k, dir, f, can_switch_keys(k), at))
 		return;
 	/* the RFC 3079 2 key (from the LAN Manager hash) gives garbage: try the one pppd and Linux use */
@@ -720,7 +822,8 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 	if (ev->what & PT_PPPEV_DATA) {
 		if (ev->proto == PT_PPP_IP || ev->proto == 0x0057) {
 			x->clear_data[dir]++;
-			inner_account(t, k, dir, ev->proto, ev->payload.p, pt_left(&ev->payload), at);
+			inner_account(t, k, dir, ev->proto, ev->payload.p, pt_left(&ev->payload), t->cur_gre_wire,
+				      t->cur_family, at);
 		}
 	}
 }
@@ -766,15 +869,19 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 	pt_cursor c = pt_cur(ppp, len);
 	pt_ppp_frame f;
 	pt_pppobs_event ev;
-	int rc;
+	int rc, as_job;
 
 	if (!x)
 		return;
+	/* parsing reads nothing of the call: whether the frame can be a job is known before anything is touched */
+	rc = pt_ppp_parse(&c, &f);
+	as_job = rc == PT_OK && job_ok(t, k, dir, &f, truncated);
+	if (!as_job)
+		sync_call(t, k);
 	k->d[dir].ppp_frames++;
 	/* a call the control channel does not know, carrying PPP both ways: it is up, whatever set it up */
 	if (!k->up && !k->up_inferred && k->fsm_call < 0 && k->d[0].ppp_frames && k->d[1].ppp_frames)
 		k->up_inferred = 1;
-	rc = pt_ppp_parse(&c, &f);
 	if (rc != PT_OK) {
 		k->d[dir].bad_frames++;
 		if (rc == PT_EINVAL)
@@ -815,7 +922,7 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 		if (x->ppp.midsession && !x->ccp_open)
 			midsession_mppe(t, k, dir, &f, at);
 		if (!truncated)
-			mppe_frame(t, k, dir, &f, at);
+			mppe_frame(t, k, dir, &f, as_job, at);
 	} else if (f.proto == PT_PPP_IP || f.proto == 0x0057) {
 		k->d[dir].data_frames++;
 	}
@@ -837,6 +944,7 @@ void pt_tunnel_call_finish(pt_tunnel *t, pt_call *k, const pt_where *at)
 	(void)at;
 	if (!x)
 		return;
+	sync_call(t, k);
 	/* keys are not needed any more: wipe them now */
 	keys_drop(x);
 	explicit_bzero(x->nt_resp, sizeof x->nt_resp);
