@@ -136,34 +136,38 @@ static void check_v4_options(const pt_ip *ip, const pt_sink *sink, const pt_wher
 	}
 }
 
+/* A 16-bit field of a header already known to be captured whole (bounds checked by the caller). */
+static inline uint16_t hdr_u16(const uint8_t *b, size_t at)
+{
+	return (uint16_t)(b[at] << 8 | b[at + 1]);
+}
+
 static int parse_v4(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where *at)
 {
-	pt_cursor h = *c, hdr, pay;
+	pt_cursor h = *c, pay;
 	size_t captured = pt_left(c), ihl, plen;
-	uint8_t vihl = 0, proto = 0, addr[4] = { 0 };
-	uint16_t tot = 0, ff = 0;
+	const uint8_t *b = NULL;
+	uint8_t vihl, proto;
+	uint16_t tot, ff;
 	uint64_t sum;
 
 	if (captured < PT_IPV4_HDR_MIN) {
 		pt_report(sink, PT_R_CAP_IP_TRUNCATED, at, "IPv4 header needs 20 bytes, %zu captured", captured);
 		return PT_ETRUNC;
 	}
-	(void)pt_get_u8(&h, &vihl);
-	(void)pt_get_u8(&h, &ip->tos);
-	(void)pt_get_u16(&h, &tot);
-	{
-		uint16_t id = 0;
-		(void)pt_get_u16(&h, &id);
-		ip->frag_id = id;
-	}
-	(void)pt_get_u16(&h, &ff);
-	(void)pt_get_u8(&h, &ip->ttl);
-	(void)pt_get_u8(&h, &proto);
-	(void)pt_get_u16(&h, &ip->csum);
-	(void)pt_copy(&h, addr, 4);
-	pt_ip_addr_v4(ip->src, addr);
-	(void)pt_copy(&h, addr, 4);
-	pt_ip_addr_v4(ip->dst, addr);
+	/* RFC 791 3.1: version/IHL, TOS, total length, identification, flags/offset, TTL, protocol, checksum,
+	 * source, destination; the 20 octets are read from one borrowed block (the hot path of every packet). */
+	(void)pt_get_bytes(&h, PT_IPV4_HDR_MIN, &b);
+	vihl = b[0];
+	ip->tos = b[1];
+	tot = hdr_u16(b, 2);
+	ip->frag_id = hdr_u16(b, 4);
+	ff = hdr_u16(b, 6);
+	ip->ttl = b[8];
+	proto = b[9];
+	ip->csum = hdr_u16(b, 10);
+	pt_ip_addr_v4(ip->src, b + 12);
+	pt_ip_addr_v4(ip->dst, b + 16);
 	ip->version = 4;
 	ip->proto = proto;
 
@@ -190,13 +194,11 @@ static int parse_v4(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where
 		ip->total_len = tot;
 	}
 
-	/* RFC 791 3.1: the checksum field holds the complement of the header's sum, computed with the field at zero. */
-	pay = *c;
-	(void)pt_sub(&pay, ihl, &hdr);
-	(void)pt_sub(&hdr, 10, &pay);
-	sum = sum_cursor(0, pay);
-	(void)pt_skip(&hdr, 2);
-	sum = sum_cursor(sum, hdr);
+	/* RFC 791 3.1: the checksum field holds the complement of the header's sum, computed with the field at zero.
+	 * All ihl octets are captured (checked above), and ihl is a multiple of 4. */
+	sum = (uint64_t)hdr_u16(b, 0) + hdr_u16(b, 2) + hdr_u16(b, 4) + hdr_u16(b, 6) + hdr_u16(b, 8);
+	for (size_t i = 12; i < ihl; i += 2)
+		sum += hdr_u16(b, i);
 	{
 		uint16_t want = fold(sum);
 		ip->csum_ok = want == ip->csum;
