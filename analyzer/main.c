@@ -554,6 +554,7 @@ static int run(pa_run *r)
 		fprintf(stderr, "pptp-analyze: %s\n", err);
 	}
 	live_cap = NULL;
+	pt_ladder_eof(r->ladder);
 	pt_tcp_finish(&r->tcp, &r->sink, &end);
 	pt_defrag_finish(&r->defrag, &r->sink, &end);
 	pt_tunnel_finish(r->tun, &end);

@@ -89,6 +89,8 @@ struct pt_ladder {
 	size_t npend;
 	uint32_t pend_more;
 	char title[512];
+	uint64_t max_pkt;          /* the last packet seen */
+	int eof;                   /* pt_ladder_eof: the input is over, what comes now is the model's last word */
 	int finished;
 };
 
@@ -696,6 +698,8 @@ void pt_ladder_decode(pt_ladder *l, const pt_where *at, const char *line)
 
 	if (!l || !line || l->finished)
 		return;
+	if (at->pkt > l->max_pkt)
+		l->max_pkt = at->pkt;
 	si = sess_get(l, at);
 	if (si == SIZE_MAX)
 		return;
@@ -777,6 +781,17 @@ void pt_ladder_finding(pt_ladder *l, const pt_finding *f)
 	s = &l->s[si];
 	if (r && r->sev >= 0 && r->sev < 3)
 		s->nfind[r->sev]++;
+	if (l->eof && f->at.pkt >= l->max_pkt) {
+		/* a check made when the input ended, dated at its last packet: on a note that closes the session */
+		lad_arrow *a = last_arrow(l, s);
+		if (!a || a->kind != AK_NOTE || a->pkt < l->max_pkt)
+			a = add_arrow(l, s, AK_NOTE, PT_DIR_UNKNOWN, -1, f->at.pkt, f->at.ts_us, "end of the capture");
+		if (a)
+			add_find(a, &lf);
+		return;
+	}
+	if (f->at.pkt > l->max_pkt)
+		l->max_pkt = f->at.pkt;
 	if (l->cur_active && l->cur_s == si && l->cur_pkt == f->at.pkt) {
 		lad_arrow *a = last_arrow(l, s);
 		if (l->cur_state == 2 && a) {
@@ -808,6 +823,14 @@ void pt_ladder_finding(pt_ladder *l, const pt_finding *f)
 		l->pend[l->npend++] = lf;
 	else
 		l->pend_more++;
+}
+
+void pt_ladder_eof(pt_ladder *l)
+{
+	if (!l)
+		return;
+	end_pkt(l);
+	l->eof = 1;
 }
 
 static const pt_conn *find_conn(const pt_tunnel *t, uint32_t idx)
@@ -1176,7 +1199,7 @@ void pt_ladder_text(const pt_ladder *l, pt_ladder_out out, void *user)
 		wf(&w, "%s", head);
 		clean(s->end[1], e, sizeof e);
 		snprintf(head, sizeof head, "PAC %s", e[0] ? e : "");
-		t_pad(&w, ' ', n < t.lane + 2 ? t.lane + 2 - n - (strlen(head) < t.lane ? 0 : 0) : 1);
+		t_pad(&w, ' ', n < t.lane + 1 ? t.lane + 1 - n : 1);
 		wf(&w, "%s\n", head);
 		each_row(l, s, t_row, &t);
 	}

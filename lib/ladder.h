@@ -25,6 +25,9 @@ void pt_ladder_free(pt_ladder *l);
 /* The tunnel's events, as pt_tunnel_hooks delivers them (on_decode lines, on_finding). */
 void pt_ladder_decode(pt_ladder *l, const pt_where *at, const char *line);
 void pt_ladder_finding(pt_ladder *l, const pt_finding *f);
+/* The input is over (before the front end closes what is open and calls pt_tunnel_finish): the findings of
+ * that last word, dated at the last packet, go on a note that ends their session instead of on that packet. */
+void pt_ladder_eof(pt_ladder *l);
 /* After pt_tunnel_finish: the ends' addresses and the TCP teardown, from the model.  t may be NULL. */
 void pt_ladder_finish(pt_ladder *l, const pt_tunnel *t);
 /* A line shown above the picture (pptp-conform: the scenario and why it failed); copied. */
