@@ -31,6 +31,8 @@ void cf_rand_bytes(cf_rng *r, uint8_t *out, size_t n);
 typedef struct cf_pcap {
 	FILE *f;
 	uint64_t npkt;
+	uint64_t bytes, max;      /* bytes written; max: stop there (0: no cap; --pcap-max) */
+	uint64_t dropped;         /* packets left out once the cap was reached */
 } cf_pcap;
 int cf_pcap_open(cf_pcap *p, const char *path, uint32_t linktype);
 void cf_pcap_write(cf_pcap *p, int64_t ts_us, const uint8_t *data, size_t len);
@@ -104,7 +106,10 @@ typedef struct cf_opts {
 	int mutate;               /* --mutate: mutation run */
 	long count;               /* --count K mutated messages */
 	const char *findings;     /* --findings DIR: where a mutation failure is written as a scenario */
-	const char *json_file;    /* --json FILE: load and mutation runs write their summary there as one JSON line */
+	const char *json_file;    /* --json FILE: load and mutation runs write a line per tunnel or batch, then their summary */
+	const char *junit_file;   /* --junit FILE (load and mutation runs: a testcase per tunnel or batch) */
+	int tap;                  /* --tap */
+	double pcap_max;          /* --pcap-max MIB: the capture stops growing there (load and mutation runs: 64 by default) */
 	int verbose;
 } cf_opts;
 
@@ -294,5 +299,24 @@ typedef struct cf_out {
 void cf_out_begin(cf_out *o, int nscn);
 void cf_out_result(cf_out *o, const cf_result *r);
 void cf_out_end(cf_out *o);
+
+/* Load and mutation runs (load.c, mutate.c): a test point per tunnel or batch as it settles (TAP on stdout, a
+ * JUnit testcase, the caller's own JSON line on json), the plan and the figures at the end: TAP diagnostics,
+ * JUnit properties.  The text of the run goes through cf_rep_say: "# " before each line under --tap. */
+typedef struct cf_rep {
+	int tap;
+	FILE *junit, *json;
+	FILE *cases;              /* the JUnit testcases until the counts are known */
+	const char *suite;
+	int n, fail;
+	char props[2048];         /* JUnit properties */
+	size_t nprops;
+} cf_rep;
+int cf_rep_open(cf_rep *r, const cf_opts *o, const char *suite);
+void cf_rep_point(cf_rep *r, int ok, const char *name, const char *desc, double secs, const char *why, const char *file);
+void cf_rep_prop(cf_rep *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cf_rep_say(cf_rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cf_rep_close(cf_rep *r);
+void cf_xml_str(FILE *f, const char *s);
 
 #endif

@@ -34,6 +34,7 @@ typedef struct lt {
 	int pings_sent;
 	int64_t next_ping;
 	uint64_t pong_base;
+	int reported;             /* its test point is out (TAP, JUnit, JSON) */
 	char why[120];
 } lt;
 
@@ -58,6 +59,8 @@ typedef struct load {
 	char first_fail_why[160];
 	int64_t t_start;
 	int tty;
+	cf_rep rep;                      /* --tap, --junit, --json: a test point per tunnel */
+	cf_pcap pcap;                    /* --pcap, capped by --pcap-max */
 } load;
 
 static int all_up(const cf_ep *e)
@@ -74,6 +77,34 @@ static void send_msg(cf_ep *e, uint16_t type)
 	cf_ep_ctrl_template(e, type, &m);
 	if (pt_ctrl_build(&m, &w) == PT_OK && cf_ep_send_ctrl_bytes(e, buf, pt_wlen(&w), NULL, 0, 0) == 0)
 		cf_ep_ctrl_sent(e, &m);
+}
+
+/* A tunnel's test point, once: up (with its setup time) or failed (why, and in which state). */
+static void lt_report(load *L, lt *t, int ok, const char *desc, double setup_ms)
+{
+	char name[48];
+
+	if (t->reported)
+		return;
+	t->reported = 1;
+	snprintf(name, sizeof name, "%s %d", L->server ? "client" : "tunnel", t->idx + 1);
+	cf_rep_point(&L->rep, ok, name, desc, (double)(cf_now_us() - t->t0) / 1e6, NULL, NULL);
+	if (L->rep.json) {
+		FILE *f = L->rep.json;
+		fprintf(f, "{\"type\":\"tunnel\",\"role\":\"%s\",\"tunnel\":%d,\"verdict\":\"%s\",\"setup_ms\":", L->server ? "server" : "client",
+			t->idx + 1, ok ? "PASS" : "FAIL");
+		if (setup_ms >= 0)
+			fprintf(f, "%.3f", setup_ms);
+		else
+			fputs("null", f);
+		if (!L->server)
+			fprintf(f, ",\"pings_answered\":%llu", t->e ? (unsigned long long)(t->e->pongs_rcvd - t->pong_base) : 0ull);
+		if (!ok) {
+			fputs(",\"why\":", f);
+			cf_json_str(f, desc);
+		}
+		fputs("}\n", f);
+	}
 }
 
 static void lt_fail(load *L, lt *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -95,6 +126,11 @@ static void lt_fail(load *L, lt *t, const char *fmt, ...)
 		L->first_fail_t = (double)(cf_now_us() - L->t_start) / 1e6;
 		L->first_fail_live = L->live;
 		snprintf(L->first_fail_why, sizeof L->first_fail_why, "%s (in state %s)", t->why, lt_names[t->st]);
+	}
+	{
+		char desc[200];
+		snprintf(desc, sizeof desc, "%s (in state %s)", t->why, lt_names[t->st]);
+		lt_report(L, t, 0, desc, t->t_up ? (double)(t->t_up - t->t0) / 1000.0 : -1);
 	}
 	t->st = LT_FAILED;
 }
@@ -136,7 +172,7 @@ static lt *lt_new(load *L, int role)
 	if (!t)
 		return NULL;
 	t->e = calloc(1, sizeof *t->e);
-	if (!t->e || cf_ep_init(t->e, role, L->o, &L->rng, NULL, NULL) < 0 || cf_ep_set_queues(t->e, 8, 8) < 0) {
+	if (!t->e || cf_ep_init(t->e, role, L->o, &L->rng, L->pcap.f ? &L->pcap : NULL, NULL) < 0 || cf_ep_set_queues(t->e, 8, 8) < 0) {
 		if (t->e)
 			cf_ep_free(t->e);
 		free(t->e);
@@ -359,6 +395,11 @@ static void step(load *L, lt *t, int64_t now, int64_t setup_us)
 		if (t->st == LS_PPP) {
 			t->st = LS_UP;
 			L->up_now++;
+			{
+				char desc[120];
+				snprintf(desc, sizeof desc, "up in %.1f ms (accept to IPCP and MPPE up)", ms);
+				lt_report(L, t, 1, desc, ms);
+			}
 		} else {
 			t->st = LT_PING;
 			t->next_ping = now + 300000; /* the peer configures its interface when its IPCP comes up: a moment before data (as ppp open) */
@@ -377,6 +418,12 @@ static void step(load *L, lt *t, int64_t now, int64_t setup_us)
 			L->pings_ok += LOAD_PINGS;
 			t->st = LT_UP;
 			L->up_now++;
+			{
+				char desc[120];
+				double sms = (double)(t->t_up - t->t0) / 1000.0;
+				snprintf(desc, sizeof desc, "up in %.1f ms (connect to IPCP and MPPE up), %d of %d pings answered", sms, LOAD_PINGS, LOAD_PINGS);
+				lt_report(L, t, 1, desc, sms);
+			}
 			if (L->up_now > L->peak_up)
 				L->peak_up = L->up_now;
 		} else if (now - t->t_up > LOAD_PING_WAIT_US) {
@@ -432,49 +479,77 @@ static void progress(load *L, int64_t now, int final)
 static void report(load *L, double secs, double ramp_secs)
 {
 	const cf_opts *o = L->o;
+	cf_rep *R = &L->rep;
+	int complete = L->attempts - L->fails;
+	double rate = ramp_secs > 0 ? L->ups / ramp_secs : 0.0;
+	/* the success ratio: tunnels that came up and (client) had every ping answered, of those asked */
+	double ratio = L->attempts ? (double)(L->server ? L->ups : complete) / L->attempts : 0.0;
+	double p50, p90, p99, mx;
 
 	qsort(L->lat, (size_t)L->nlat, sizeof L->lat[0], cmp_d);
+	p50 = pct(L->lat, L->nlat, 50);
+	p90 = pct(L->lat, L->nlat, 90);
+	p99 = pct(L->lat, L->nlat, 99);
+	mx = L->nlat ? L->lat[L->nlat - 1] : 0.0;
 	if (L->server)
-		printf("load: listening on %s port %u, at most %d clients at once, duration %.1f s\n", o->listen, o->port, o->load,
-		       o->duration);
+		cf_rep_say(R, "load: listening on %s port %u, at most %d clients at once, duration %.1f s", o->listen, o->port, o->load,
+			   o->duration);
 	else
-		printf("load: target %s port %u, %d tunnels, rate %.1f/s, duration %.1f s\n", o->target, o->port, o->load, o->rate,
-		       o->duration);
+		cf_rep_say(R, "load: target %s port %u, %d tunnels, rate %.1f/s, duration %.1f s", o->target, o->port, o->load, o->rate,
+			   o->duration);
 	if (L->server)
-		printf("  clients %d, up %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)\n", L->attempts, L->ups,
-		       L->attempts ? 100.0 * L->ups / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
+		cf_rep_say(R, "  clients %d, up %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)", L->attempts, L->ups,
+			   L->attempts ? 100.0 * L->ups / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
 	else
-		printf("  attempts %d, up %d (%.1f%%), with every ping answered %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)\n",
-		       L->attempts, L->ups, L->attempts ? 100.0 * L->ups / L->attempts : 0.0, L->attempts - L->fails,
-		       L->attempts ? 100.0 * (L->attempts - L->fails) / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
-	printf("  setup rate %.1f/s (tunnels up per second over %.1f s of ramp)\n", ramp_secs > 0 ? L->ups / ramp_secs : 0.0,
-	       ramp_secs);
-	printf("  setup latency ms (%s): p50 %.1f p90 %.1f p99 %.1f max %.1f\n",
-	       L->server ? "accept to IPCP and MPPE up" : "connect to IPCP and MPPE up", pct(L->lat, L->nlat, 50),
-	       pct(L->lat, L->nlat, 90), pct(L->lat, L->nlat, 99), L->nlat ? L->lat[L->nlat - 1] : 0.0);
+		cf_rep_say(R, "  attempts %d, up %d (%.1f%%), with every ping answered %d (%.1f%%), failed %d, peak concurrent %d (%d up at once)",
+			   L->attempts, L->ups, L->attempts ? 100.0 * L->ups / L->attempts : 0.0, complete,
+			   L->attempts ? 100.0 * complete / L->attempts : 0.0, L->fails, L->peak_live, L->peak_up);
+	cf_rep_say(R, "  setup rate %.1f/s (tunnels up per second over %.1f s of ramp), success ratio %.3f", rate, ramp_secs, ratio);
+	cf_rep_say(R, "  setup latency ms (%s): p50 %.1f p90 %.1f p99 %.1f max %.1f",
+		   L->server ? "accept to IPCP and MPPE up" : "connect to IPCP and MPPE up", p50, p90, p99, mx);
 	if (!L->server)
-		printf("  pings: %d sent, %d answered\n", L->pings_sent, L->pings_ok);
+		cf_rep_say(R, "  pings: %d sent, %d answered", L->pings_sent, L->pings_ok);
 	if (L->first_fail >= 0)
-		printf("  first failure: attempt %d at %.1f s with %d tunnels live: %s\n", L->first_fail + 1, L->first_fail_t,
-		       L->first_fail_live, L->first_fail_why);
+		cf_rep_say(R, "  first failure: attempt %d at %.1f s with %d tunnels live: %s", L->first_fail + 1, L->first_fail_t,
+			   L->first_fail_live, L->first_fail_why);
 	else
-		printf("  first failure: none\n");
-	printf("  ran %.1f s\n", secs);
-	if (o->json_file) {
-		/* the same figures as one JSON line (--json FILE) */
-		FILE *f = fopen(o->json_file, "w");
-		if (!f) {
-			fprintf(stderr, "pptp-conform: %s: %s\n", o->json_file, strerror(errno));
-			return;
-		}
+		cf_rep_say(R, "  first failure: none");
+	if (L->pcap.f)
+		cf_rep_say(R, "  capture: %s, %llu packets%s", o->pcap, (unsigned long long)L->pcap.npkt,
+			   L->pcap.dropped ? " (--pcap-max reached: the later packets are not in it)" : "");
+	cf_rep_say(R, "  ran %.1f s", secs);
+	/* the same figures as JUnit properties */
+	cf_rep_prop(R, "role", "%s", L->server ? "server" : "client");
+	cf_rep_prop(R, "attempts", "%d", L->attempts);
+	cf_rep_prop(R, "up", "%d", L->ups);
+	cf_rep_prop(R, "complete", "%d", complete);
+	cf_rep_prop(R, "failed", "%d", L->fails);
+	cf_rep_prop(R, "peak_concurrent", "%d", L->peak_live);
+	cf_rep_prop(R, "peak_up", "%d", L->peak_up);
+	cf_rep_prop(R, "setup_rate", "%.3f", rate);
+	cf_rep_prop(R, "success_ratio", "%.4f", ratio);
+	cf_rep_prop(R, "latency_ms.p50", "%.3f", p50);
+	cf_rep_prop(R, "latency_ms.p90", "%.3f", p90);
+	cf_rep_prop(R, "latency_ms.p99", "%.3f", p99);
+	cf_rep_prop(R, "latency_ms.max", "%.3f", mx);
+	if (!L->server) {
+		cf_rep_prop(R, "pings_sent", "%d", L->pings_sent);
+		cf_rep_prop(R, "pings_answered", "%d", L->pings_ok);
+	}
+	cf_rep_prop(R, "seconds", "%.3f", secs);
+	if (L->first_fail >= 0)
+		cf_rep_prop(R, "first_failure", "attempt %d at %.1f s: %s", L->first_fail + 1, L->first_fail_t, L->first_fail_why);
+	if (R->json) {
+		/* and as the last JSON line (--json FILE), after one line per tunnel */
+		FILE *f = R->json;
 		fprintf(f, "{\"type\":\"load\",\"role\":\"%s\",\"address\":", L->server ? "server" : "client");
 		cf_json_str(f, L->server ? o->listen : o->target);
 		fprintf(f, ",\"port\":%u,\"load\":%d,\"rate\":%.3f,\"duration\":%.3f,\"attempts\":%d,\"up\":%d,\"complete\":%d,\"failed\":%d,"
-			   "\"peak_concurrent\":%d,\"peak_up\":%d,\"setup_rate\":%.3f,\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
+			   "\"peak_concurrent\":%d,\"peak_up\":%d,\"setup_rate\":%.3f,\"success_ratio\":%.4f,"
+			   "\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
 			   "\"pings_sent\":%d,\"pings_answered\":%d,\"seconds\":%.3f,\"first_failure\":",
-			o->port, o->load, L->server ? 0.0 : o->rate, o->duration, L->attempts, L->ups, L->attempts - L->fails, L->fails, L->peak_live,
-			L->peak_up, ramp_secs > 0 ? L->ups / ramp_secs : 0.0, pct(L->lat, L->nlat, 50), pct(L->lat, L->nlat, 90),
-			pct(L->lat, L->nlat, 99), L->nlat ? L->lat[L->nlat - 1] : 0.0, L->pings_sent, L->pings_ok, secs);
+			o->port, o->load, L->server ? 0.0 : o->rate, o->duration, L->attempts, L->ups, complete, L->fails, L->peak_live,
+			L->peak_up, rate, ratio, p50, p90, p99, mx, L->pings_sent, L->pings_ok, secs);
 		if (L->first_fail >= 0) {
 			fprintf(f, "{\"attempt\":%d,\"seconds\":%.3f,\"live\":%d,\"why\":", L->first_fail + 1, L->first_fail_t, L->first_fail_live);
 			cf_json_str(f, L->first_fail_why);
@@ -483,7 +558,6 @@ static void report(load *L, double secs, double ramp_secs)
 			fputs("null", f);
 		}
 		fputs("}\n", f);
-		fclose(f);
 	}
 }
 
@@ -617,6 +691,16 @@ int cf_load_run(const cf_opts *o)
 		fprintf(stderr, "pptp-conform: %s: not a numeric IPv4 or IPv6 address\n", o->target);
 		return 2;
 	}
+	if (o->pcap) {
+		if (cf_pcap_open(&L->pcap, o->pcap, 101) < 0) {
+			fprintf(stderr, "pptp-conform: %s: cannot write: %s\n", o->pcap, strerror(errno));
+			return 2;
+		}
+		/* bounded: a run of many tunnels keeps the first --pcap-max MiB (64 unless given) */
+		L->pcap.max = (uint64_t)((o->pcap_max > 0 ? o->pcap_max : 64) * 1048576.0);
+	}
+	if (cf_rep_open(&L->rep, o, "load") < 0)
+		return 2;
 	L->t_start = cf_now_us();
 	t_ramp_end = L->t_start + (int64_t)(o->duration * 1e6);
 	t_hard_end = t_ramp_end + LOAD_GRACE_US;
@@ -737,6 +821,11 @@ int cf_load_run(const cf_opts *o)
 		double ramp = (double)((t_last_up ? t_last_up : now) - L->t_start) / 1e6;
 		report(L, (double)(now - L->t_start) / 1e6, ramp);
 	}
+	cf_rep_close(&L->rep);
+	if (L->pcap.dropped)
+		fprintf(stderr, "pptp-conform: %s: stopped at %g MiB (--pcap-max), %llu packets left out\n", o->pcap,
+			o->pcap_max > 0 ? o->pcap_max : 64.0, (unsigned long long)L->pcap.dropped);
+	cf_pcap_close(&L->pcap);
 	rc = L->fails || (!L->server && L->ups < o->load) ? 1 : 0;
 	if (L->gfd >= 0)
 		close(L->gfd);

@@ -39,6 +39,7 @@ static void usage(FILE *f)
 	      "      --junit FILE         JUnit XML results\n"
 	      "      --json FILE          JSON Lines results\n"
 	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
+	      "      --pcap-max MIB       stop the capture at this size (load and mutation runs: 64 MiB unless given)\n"
 	      "      --write-inner FILE   the clear inner packets, as a capture on ppp0 would show them\n"
 	      "      --pause S            wait S seconds between scenarios (a target frees what the last one held)\n"
 	      "      --repeat N           run the scenarios N times (a server answering N clients)\n"
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 }, { "pcap-max", required_argument, NULL, 21 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
@@ -214,8 +215,8 @@ int main(int argc, char **argv)
 				die("--timeout %s: seconds, more than 0 and at most 3600%s", optarg, "");
 			break;
 		}
-		case 1: out.tap = 1; break;
-		case 2: junit = optarg; break;
+		case 1: out.tap = 1; o.tap = 1; break;
+		case 2: junit = optarg; o.junit_file = optarg; break;
 		case 3: json = optarg; o.json_file = optarg; break;
 		case 'w': o.pcap = optarg; break;
 		case 4: {
@@ -227,6 +228,13 @@ int main(int argc, char **argv)
 		}
 		case 5: o.inner = optarg; break;
 		case 6: o.peer_has = optarg; break;
+		case 21: {
+			char *end;
+			o.pcap_max = strtod(optarg, &end);
+			if (*end || !(o.pcap_max > 0) || o.pcap_max > 65536)
+				die("--pcap-max %s: MiB, more than 0 and at most 65536%s", optarg, "");
+			break;
+		}
 		case 20: {
 			char *end;
 			o.pause = strtod(optarg, &end);
@@ -360,6 +368,7 @@ int main(int argc, char **argv)
 	}
 	if (o.pcap && cf_pcap_open(&pcap, o.pcap, 101) < 0)
 		die("%s: cannot write: %s", o.pcap, strerror(errno));
+	pcap.max = (uint64_t)(o.pcap_max * 1048576.0);
 	if (o.inner && cf_pcap_open(&inner, o.inner, 113) < 0)
 		die("%s: cannot write: %s", o.inner, strerror(errno));
 	if (junit && !(out.junit = fopen(junit, "w")))
@@ -386,6 +395,9 @@ int main(int argc, char **argv)
 	}
 	if (!setup_err)
 		cf_out_end(&out);
+	if (pcap.dropped)
+		fprintf(stderr, "pptp-conform: %s: stopped at %g MiB (--pcap-max), %llu packets left out\n", o.pcap, o.pcap_max,
+			(unsigned long long)pcap.dropped);
 	cf_pcap_close(&pcap);
 	cf_pcap_close(&inner);
 	if (listen_fd >= 0)

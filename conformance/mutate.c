@@ -263,7 +263,7 @@ static int write_file(const char *path, const char *text)
 }
 
 /* Run scenario text; the verdict, and the failing line in r. */
-static int run_text(const cf_opts *o, cf_rng *rng, const char *dir, const char *name, const char *text, cf_result *r)
+static int run_text(const cf_opts *o, cf_rng *rng, cf_pcap *pcap, const char *dir, const char *name, const char *text, cf_result *r)
 {
 	char path[4096];
 	cf_scn *s;
@@ -272,7 +272,7 @@ static int run_text(const cf_opts *o, cf_rng *rng, const char *dir, const char *
 	if (write_file(path, text) < 0)
 		return -1;
 	s = cf_scn_load(path);
-	cf_run(s, o, rng, NULL, NULL, r);
+	cf_run(s, o, rng, pcap, NULL, r);
 	r->s = NULL;
 	cf_scn_free(s);
 	return r->verdict;
@@ -280,28 +280,48 @@ static int run_text(const cf_opts *o, cf_rng *rng, const char *dir, const char *
 
 static const char probe_echo[] = "ctrl open\nsend EchoRQ id=0x11223344\nexpect EchoRP id=0x11223344 within=5\n";
 static const char probe_session[] = "ctrl open\ncall open\nppp open mppe=128 within=10\nping count=3\n";
+/* after each mutated message: a target that closes the connection on it is seen before the next one goes, so the
+   count of messages delivered (and the one named in a finding) is exact */
+static const char mu_gap[] = "wait 0.1\n";
 
 int cf_mutate_run(const cf_opts *o0)
 {
 	cf_opts o = *o0;
 	cf_rng rng;
 	cf_ep tmpl;
+	cf_rep rep;
+	cf_pcap pcap;
 	char dir[] = "/tmp/pptp-conform-mutate.XXXXXX";
 	char *text = NULL, *lines[MU_BATCH];
 	char whats[MU_BATCH][300];
-	int layers[MU_BATCH];
+	long ids[MU_BATCH];
 	long sent = 0, per[MU__N] = { 0 };
 	long batches = 0, probes = 0, sessions = 0, undelivered = 0;
-	int rc = 0, tty = isatty(2);
+	int rc = 0, tty = isatty(2) && !o.tap;
 	size_t tcap = 64 * 1024;
 	const char *fdir = o.findings ? o.findings : "findings";
 	char fpath[4096] = "", flast[300] = "";
+	int64_t t_run = cf_now_us();
 
 	if (!o.timeout || o.timeout > 5)
 		o.timeout = 5;
 	rng.s = o.seed;
+	memset(&pcap, 0, sizeof pcap);
+	if (o.pcap) {
+		if (cf_pcap_open(&pcap, o.pcap, 101) < 0) {
+			fprintf(stderr, "pptp-conform: %s: cannot write: %s\n", o.pcap, strerror(errno));
+			return 2;
+		}
+		pcap.max = (uint64_t)((o.pcap_max > 0 ? o.pcap_max : 64) * 1048576.0);
+	}
+	if (cf_rep_open(&rep, &o, "mutate") < 0) {
+		cf_pcap_close(&pcap);
+		return 2;
+	}
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "pptp-conform: --mutate: %s: %s\n", dir, strerror(errno));
+		cf_rep_close(&rep);
+		cf_pcap_close(&pcap);
 		return 2;
 	}
 	text = malloc(tcap);
@@ -313,7 +333,7 @@ int cf_mutate_run(const cf_opts *o0)
 	{
 		cf_result r;
 		snprintf(text, tcap, "title \"probe\"\nrfc \"RFC 2637 2.6\"\nallow *\n%s", probe_echo);
-		if (run_text(&o, &rng, dir, "probe", text, &r) != CF_PASS) {
+		if (run_text(&o, &rng, &pcap, dir, "probe", text, &r) != CF_PASS) {
 			fprintf(stderr, "pptp-conform: --mutate: the target does not pass the liveness probe before any mutation: %s\n", r.why);
 			rc = 2;
 			goto out;
@@ -330,8 +350,9 @@ int cf_mutate_run(const cf_opts *o0)
 					idx[nidx++] = j;
 			}
 			while (from < nidx && !rc) {
-				/* one connection set up for the layer, then the messages from[..] */
+				/* one connection set up for the layer, then the messages from[..], each followed by a short wait */
 				int nb = 0, first_send = 4, delivered;
+				int64_t t0 = cf_now_us();
 				size_t used;
 				cf_result r;
 				for (int k = from; k < nidx; k++) {
@@ -340,7 +361,7 @@ int cf_mutate_run(const cf_opts *o0)
 					char w[260];
 					snprintf(w, sizeof w, "%s", whats[nb] + 40);
 					snprintf(whats[nb], sizeof whats[0], "message %ld: %s", idx[k], w);
-					layers[nb] = (int)idx[k];
+					ids[nb] = idx[k];
 					nb++;
 				}
 				used = (size_t)snprintf(text, tcap, "title \"mutation batch\"\nrfc \"%s\"\nallow *\n%s", mu_layer_rfc[layer],
@@ -348,59 +369,88 @@ int cf_mutate_run(const cf_opts *o0)
 				for (const char *p = mu_setup(layer); *p; p++)
 					first_send += *p == '\n';
 				for (int k = 0; k < nb; k++)
-					used += (size_t)snprintf(text + used, tcap - used, "%s\n", lines[k]);
+					used += (size_t)snprintf(text + used, tcap - used, "%s\n%s", lines[k], mu_gap);
 				(void)snprintf(text + used, tcap - used, "wait 0.3\n");
-				(void)run_text(&o, &rng, dir, "batch", text, &r);
+				(void)run_text(&o, &rng, &pcap, dir, "batch", text, &r);
 				delivered = nb;
-				if (r.verdict == CF_FAIL && r.fail_line >= first_send && r.fail_line < first_send + nb)
-					delivered = r.fail_line - first_send; /* the target closed: the rest were not sent */
+				if (r.verdict == CF_FAIL && r.fail_line >= first_send && r.fail_line < first_send + 2 * nb)
+					delivered = (r.fail_line - first_send + 1) / 2; /* the target closed: the rest were not sent */
 				else if (r.verdict != CF_PASS && r.fail_line < first_send)
-					delivered = 0;                        /* the set-up itself failed */
+					delivered = 0;                                  /* the set-up itself failed */
 				sent += delivered;
 				per[layer] += delivered;
 				batches++;
 				/* the liveness probe: a fresh connection and an Echo; a whole session every few batches */
 				int session = batches % MU_SESSION_EVERY == 0;
+				char name[64], desc[400];
+				snprintf(name, sizeof name, "batch %ld", batches);
+				snprintf(desc, sizeof desc, "%s, messages %ld..%ld: %d of %d delivered, then the liveness probe (%s)",
+					 mu_layer_name[layer], nb ? ids[0] : 0, nb ? ids[nb - 1] : 0, delivered, nb,
+					 session ? "a whole session" : "connection and Echo");
 				snprintf(text, tcap, "title \"probe\"\nrfc \"RFC 2637 2.6\"\nallow *\n%s", session ? probe_session : probe_echo);
 				probes++;
 				sessions += session;
-				if (run_text(&o, &rng, dir, "probe", text, &r) != CF_PASS) {
+				int alive = run_text(&o, &rng, &pcap, dir, "probe", text, &r) == CF_PASS;
+				char why[1024];
+				if (!alive) {
 					/* one more chance after a pause: slow recovery is not death */
-					char why[1024];
 					snprintf(why, sizeof why, "%s", r.why);
 					sleep(2);
-					if (run_text(&o, &rng, dir, "probe", text, &r) != CF_PASS) {
-						char path[4096];
-						int last = delivered > 0 ? delivered - 1 : 0;
-						mkdir(fdir, 0755);
-						snprintf(path, sizeof path, "%s/mutate-%llu-%04d.pptp", fdir, (unsigned long long)o.seed, layers[last]);
-						used = (size_t)snprintf(text, tcap,
-							"# pptp-conform --mutate --seed %llu: the target stopped answering after this batch\n"
-							"# (messages %d..%d, %s layer); the last one delivered before the failure: %s\n"
-							"# the probe said: %s\n"
-							"# replay: pptp-conform --replay %s --target ADDR (PASS: the target survives)\n"
-							"title \"mutation %d of seed %llu (%s) and the liveness probe after it\"\nrfc \"%s\"\nallow *\n%sset send_fail_ok 1\n",
-							(unsigned long long)o.seed, layers[0], layers[nb ? nb - 1 : 0], mu_layer_name[layer], whats[last],
-							why, path, layers[last], (unsigned long long)o.seed, mu_layer_name[layer], mu_layer_rfc[layer],
-							mu_setup(layer));
-						for (int k = 0; k < nb; k++)
-							used += (size_t)snprintf(text + used, tcap - used, "# %s\n%s\n", whats[k], lines[k]);
-						(void)snprintf(text + used, tcap - used, "wait 0.3\nclose\nwait 1\n# the liveness probe\n%s",
-							       session ? probe_session : probe_echo);
-						snprintf(fpath, sizeof fpath, "%s", path);
-						snprintf(flast, sizeof flast, "%s", whats[last]);
-						if (write_file(path, text) < 0)
-							fprintf(stderr, "pptp-conform: %s: %s\n", path, strerror(errno));
-						if (tty)
-							fputc('\n', stderr);
-						printf("mutate: seed %llu: the target failed the liveness probe after batch %ld (messages %d..%d, %ld sent before): %s\n",
-						       (unsigned long long)o.seed, batches, layers[0], layers[nb ? nb - 1 : 0], sent, r.why);
-						printf("  the last message delivered before the failure: %s\n", whats[last]);
-						printf("  written: %s (pptp-conform --replay %s --target ...)\n", path, path);
-						rc = 1;
-						break;
-					}
+					alive = run_text(&o, &rng, &pcap, dir, "probe", text, &r) == CF_PASS;
 				}
+				if (!alive) {
+					char path[4096], fail[1400];
+					const char *lastw = delivered ? whats[delivered - 1] : "none: the set-up steps of the batch failed before any mutated message went";
+					long lastid = delivered ? ids[delivered - 1] : nb ? ids[0] : 0;
+					mkdir(fdir, 0755);
+					snprintf(path, sizeof path, "%s/mutate-%llu-%04ld.pptp", fdir, (unsigned long long)o.seed, lastid);
+					/* the finding: the batch's set-up, the messages delivered (the last is the one before the failure), the probe */
+					used = (size_t)snprintf(text, tcap,
+						"# pptp-conform --mutate --seed %llu: the target stopped answering after this batch\n"
+						"# (%s layer, %d of its messages delivered); the last one delivered before the failure:\n"
+						"#   %s\n"
+						"# the probe said: %s\n"
+						"# replay: pptp-conform --replay %s --target ADDR (FAIL: it reproduces; PASS: the target survives)\n"
+						"title \"mutation %ld of seed %llu (%s) and the liveness probe after it\"\nrfc \"%s\"\nallow *\n%sset send_fail_ok 1\n",
+						(unsigned long long)o.seed, mu_layer_name[layer], delivered, lastw, why, path, lastid,
+						(unsigned long long)o.seed, mu_layer_name[layer], mu_layer_rfc[layer], mu_setup(layer));
+					for (int k = 0; k < delivered; k++)
+						used += (size_t)snprintf(text + used, tcap - used, "# %s\n%s\n%s", whats[k], lines[k], mu_gap);
+					(void)snprintf(text + used, tcap - used, "wait 0.3\nclose\nwait 1\n# the liveness probe\n%s",
+						       session ? probe_session : probe_echo);
+					snprintf(fpath, sizeof fpath, "%s", path);
+					snprintf(flast, sizeof flast, "%s", lastw);
+					if (write_file(path, text) < 0)
+						fprintf(stderr, "pptp-conform: %s: %s\n", path, strerror(errno));
+					if (tty)
+						fputc('\n', stderr);
+					snprintf(fail, sizeof fail, "the target failed the liveness probe after %s: %s", lastw, r.why);
+					cf_rep_point(&rep, 0, name, desc, (double)(cf_now_us() - t0) / 1e6, fail, path);
+					cf_rep_say(&rep, "mutate: seed %llu: the target failed the liveness probe after batch %ld (messages %ld..%ld, %ld sent before): %s",
+						   (unsigned long long)o.seed, batches, nb ? ids[0] : 0, nb ? ids[nb - 1] : 0, sent, r.why);
+					cf_rep_say(&rep, "  the last message delivered before the failure: %s", lastw);
+					cf_rep_say(&rep, "  written: %s (pptp-conform --replay %s --target ...)", path, path);
+					rc = 1;
+				} else {
+					cf_rep_point(&rep, 1, name, desc, (double)(cf_now_us() - t0) / 1e6, NULL, NULL);
+				}
+				if (rep.json) {
+					fprintf(rep.json, "{\"type\":\"batch\",\"batch\":%ld,\"layer\":", batches);
+					cf_json_str(rep.json, mu_layer_name[layer]);
+					fprintf(rep.json, ",\"first\":%ld,\"last\":%ld,\"messages\":%d,\"delivered\":%d,\"probe\":\"%s\",\"survived\":%s",
+						nb ? ids[0] : 0, nb ? ids[nb - 1] : 0, nb, delivered, session ? "session" : "echo", alive ? "true" : "false");
+					if (!alive) {
+						fputs(",\"finding\":", rep.json);
+						cf_json_str(rep.json, fpath);
+						fputs(",\"last_message\":", rep.json);
+						cf_json_str(rep.json, flast);
+						fputs(",\"why\":", rep.json);
+						cf_json_str(rep.json, r.why);
+					}
+					fputs("}\n", rep.json);
+				}
+				if (rc)
+					break;
 				/* the rest of the batch (the target closed the connection): on a new one; a message that never went counts */
 				if (delivered < nb) {
 					undelivered += delivered == 0;
@@ -416,34 +466,49 @@ int cf_mutate_run(const cf_opts *o0)
 	}
 	if (tty)
 		fputc('\n', stderr);
-	if (o.json_file) {
-		/* the summary as one JSON line (--json FILE) */
-		FILE *f = fopen(o.json_file, "w");
-		if (f) {
-			fprintf(f, "{\"type\":\"mutate\",\"seed\":%llu,\"count\":%ld,\"sent\":%ld,\"batches\":%ld,\"per_layer\":{\"control\":%ld,"
-				   "\"gre\":%ld,\"lcp\":%ld,\"auth\":%ld,\"ccp\":%ld,\"mppe\":%ld},\"not_delivered\":%ld,\"probes\":%ld,\"sessions\":%ld,"
-				   "\"survived\":%s,\"finding\":",
-				(unsigned long long)o.seed, o.count, sent, batches, per[0], per[1], per[2], per[3], per[4], per[5], undelivered,
-				probes, sessions, rc ? "false" : "true");
-			if (fpath[0]) {
-				cf_json_str(f, fpath);
-				fputs(",\"last_message\":", f);
-				cf_json_str(f, flast);
-			} else {
-				fputs("null", f);
-			}
-			fputs("}\n", f);
-			fclose(f);
+	if (rep.json) {
+		/* the summary as the last JSON line */
+		FILE *f = rep.json;
+		fprintf(f, "{\"type\":\"mutate\",\"seed\":%llu,\"count\":%ld,\"sent\":%ld,\"batches\":%ld,\"per_layer\":{\"control\":%ld,"
+			   "\"gre\":%ld,\"lcp\":%ld,\"auth\":%ld,\"ccp\":%ld,\"mppe\":%ld},\"not_delivered\":%ld,\"probes\":%ld,\"sessions\":%ld,"
+			   "\"seconds\":%.3f,\"survived\":%s,\"finding\":",
+			(unsigned long long)o.seed, o.count, sent, batches, per[0], per[1], per[2], per[3], per[4], per[5], undelivered,
+			probes, sessions, (double)(cf_now_us() - t_run) / 1e6, rc ? "false" : "true");
+		if (fpath[0]) {
+			cf_json_str(f, fpath);
+			fputs(",\"last_message\":", f);
+			cf_json_str(f, flast);
 		} else {
-			fprintf(stderr, "pptp-conform: %s: %s\n", o.json_file, strerror(errno));
+			fputs("null", f);
 		}
+		fputs("}\n", f);
 	}
+	cf_rep_prop(&rep, "seed", "%llu", (unsigned long long)o.seed);
+	cf_rep_prop(&rep, "count", "%ld", o.count);
+	cf_rep_prop(&rep, "sent", "%ld", sent);
+	cf_rep_prop(&rep, "batches", "%ld", batches);
+	for (int l = 0; l < MU__N; l++) {
+		char nm[32];
+		snprintf(nm, sizeof nm, "sent.%s", l == MU_AUTH ? "auth" : l == MU_GRE ? "gre" : l == MU_LCP ? "lcp" : l == MU_CCP ? "ccp" : l == MU_MPPE ? "mppe" : "control");
+		cf_rep_prop(&rep, nm, "%ld", per[l]);
+	}
+	cf_rep_prop(&rep, "not_delivered", "%ld", undelivered);
+	cf_rep_prop(&rep, "probes", "%ld", probes);
+	cf_rep_prop(&rep, "sessions", "%ld", sessions);
+	cf_rep_prop(&rep, "survived", "%s", rc ? "false" : "true");
+	if (fpath[0])
+		cf_rep_prop(&rep, "finding", "%s", fpath);
 	if (!rc)
-		printf("mutate: seed %llu: %ld messages sent in %ld batches (control %ld, GRE %ld, LCP %ld, authentication %ld, CCP %ld, "
-		       "MPPE %ld; %ld not delivered: the target had closed the connection), %ld probes (%ld whole sessions): the target survived\n",
-		       (unsigned long long)o.seed, sent, batches, per[0], per[1], per[2], per[3], per[4], per[5], undelivered, probes,
-		       sessions);
+		cf_rep_say(&rep, "mutate: seed %llu: %ld messages sent in %ld batches (control %ld, GRE %ld, LCP %ld, authentication %ld, CCP %ld, "
+			   "MPPE %ld; %ld not delivered: the target had closed the connection), %ld probes (%ld whole sessions): the target survived",
+			   (unsigned long long)o.seed, sent, batches, per[0], per[1], per[2], per[3], per[4], per[5], undelivered, probes,
+			   sessions);
 out:
+	if (pcap.dropped)
+		fprintf(stderr, "pptp-conform: %s: stopped at %g MiB (--pcap-max), %llu packets left out\n", o.pcap,
+			o.pcap_max > 0 ? o.pcap_max : 64.0, (unsigned long long)pcap.dropped);
+	cf_rep_close(&rep);
+	cf_pcap_close(&pcap);
 	cf_ep_free(&tmpl);
 	for (int k = 0; k < MU_BATCH; k++)
 		free(lines[k]);
