@@ -25,6 +25,7 @@
 #include "tunnel.h"
 #include "verdict.h"
 #include "writer.h"
+#include "workers.h"
 
 typedef struct pa_run {
 	pa_opts *o;
@@ -47,6 +48,7 @@ typedef struct pa_run {
 	size_t mem_len;
 	pa_audit audit;          /* --audit, --wordlist, --password-policy (audit.c) */
 	pt_ladder *ladder;       /* --ladder, --svg: the message sequence, fed the decode lines and findings */
+	pa_workers *wk;          /* --threads: decryption workers (NULL: decrypting on this thread) */
 } pa_run;
 
 static volatile sig_atomic_t stop_now;
@@ -78,7 +80,8 @@ static void flush_findings(pa_run *r)
 	r->pend_dropped = 0;
 }
 
-static void on_finding(void *user, const pt_finding *f)
+/* A finding in its turn (pa_workers: after the results of every packet before it). */
+static void finding_now(void *user, const pt_finding *f)
 {
 	pa_run *r = user;
 	int stored = pa_findings_add(&r->fs, f);
@@ -92,6 +95,16 @@ static void on_finding(void *user, const pt_finding *f)
 		else
 			r->pend_dropped++;
 	}
+}
+
+static void on_finding(void *user, const pt_finding *f)
+{
+	pa_run *r = user;
+
+	if (r->wk && pa_workers_holding(r->wk))
+		pa_workers_hold_finding(r->wk, f);
+	else
+		finding_now(user, f);
 }
 
 /* ---- decode lines ---- */
@@ -118,11 +131,41 @@ static void on_decode(void *user, const pt_where *at, const char *line)
 	printf("%" PRIu64 " %s %s %s %s\n", at->pkt, ts, where, pt_fmt_dir(at->dir), line);
 }
 
-static void on_inner(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len)
+static void inner_now(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len)
 {
 	pa_run *r = user;
 	if (r->dec)
 		pa_pcapw_ppp(r->dec, at, proto, data, len);
+}
+
+static void on_inner(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len)
+{
+	pa_run *r = user;
+
+	if (r->wk && pa_workers_holding(r->wk))
+		pa_workers_hold_inner(r->wk, at, proto, data, len);
+	else
+		inner_now(user, at, proto, data, len);
+}
+
+/* ---- decryption workers (--threads) ---- */
+
+static void on_job(void *user, const pt_mppe_job *j)
+{
+	pa_run *r = user;
+	pa_workers_submit(r->wk, j);
+}
+
+static void on_sync(void *user, int32_t call)
+{
+	pa_run *r = user;
+	pa_workers_sync(r->wk, call);
+}
+
+static void job_apply(void *user, const pt_mppe_job *j)
+{
+	pa_run *r = user;
+	pt_tunnel_job_apply(r->tun, j);
 }
 
 static void on_secret(void *user, const pt_where *at, const char *what, const uint8_t *key, size_t len)
@@ -460,6 +503,16 @@ static void packet(pa_run *r, const pt_cap_rec *p)
 	deliver(r, &ip, &at, 0);
 }
 
+/* --threads N, or the number of online CPUs: workers beside this thread when above 1. */
+static int decrypt_threads(const pa_opts *o)
+{
+	long n = o->threads;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > PA_MAX_THREADS ? PA_MAX_THREADS : (int)n;
+}
+
 static int run(pa_run *r)
 {
 	char err[512];
@@ -510,6 +563,18 @@ static int run(pa_run *r)
 	hooks.on_inner = r->dec ? on_inner : NULL;
 	hooks.on_secret = r->o->show_keys ? on_secret : NULL;
 	hooks.on_auth = pa_audit_active(&r->audit) ? on_auth : NULL;
+	/* workers only when something may be decrypted, and never for --decode or the pictures (every packet formatted in
+	 * order: the tunnel makes no jobs then) */
+	if (decrypt_threads(r->o) > 1 && cfg.ncreds && !hooks.on_decode) {
+		char werr[160];
+		pa_workers_out wo = { r, job_apply, finding_now, inner_now };
+		if ((r->wk = pa_workers_start(decrypt_threads(r->o), &wo, werr, sizeof werr))) {
+			hooks.on_job = on_job;
+			hooks.on_sync = on_sync;
+		} else {
+			fprintf(stderr, "pptp-analyze: %s; decrypting on this thread\n", werr);
+		}
+	}
 	r->tun = pt_tunnel_new(&cfg, &hooks);
 	r->sink.fn = on_finding;
 	r->sink.user = r;
@@ -527,8 +592,11 @@ static int run(pa_run *r)
 	end.call = -1;
 	end.dir = PT_DIR_UNKNOWN;
 	while (!stop_now && (rc = pt_cap_next(cap, &p, err, sizeof err)) != PT_CAP_END) {
-		if (rc == PT_CAP_TIMEOUT)
+		if (rc == PT_CAP_TIMEOUT) {
+			if (r->wk)
+				pa_workers_kick(r->wk);
 			continue;
+		}
 		if (rc == PT_CAP_ERROR)
 			break;
 		if (r->t0 == INT64_MIN) {
@@ -539,6 +607,8 @@ static int run(pa_run *r)
 		r->sum.packets++;
 		r->sum.bytes += p.caplen;
 		packet(r, &p);
+		if (r->wk)
+			pa_workers_poll(r->wk);
 		if (prog.term)
 			pa_progress_tick(&prog, r->sum.packets, pt_cap_offset(cap), size);
 		if (r->decode)
@@ -555,6 +625,8 @@ static int run(pa_run *r)
 	}
 	live_cap = NULL;
 	pt_ladder_eof(r->ladder);
+	if (r->wk)
+		pa_workers_sync(r->wk, -1); /* every packet's results in, before the ends are told */
 	pt_tcp_finish(&r->tcp, &r->sink, &end);
 	pt_defrag_finish(&r->defrag, &r->sink, &end);
 	pt_tunnel_finish(r->tun, &end);
@@ -676,6 +748,7 @@ int pa_main(int argc, char **argv, const void *capture, size_t len)
 	}
 	if (r.dec)
 		pa_pcapw_close(r.dec);
+	pa_workers_free(r.wk); /* before the tunnel: a worker may still hold a direction's cipher state */
 	if (r.tun)
 		pt_tunnel_free(r.tun);
 	pt_tcp_destroy(&r.tcp);
