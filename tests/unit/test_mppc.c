@@ -1,4 +1,4 @@
-/* test_mppc.c: MPPC (RFC 2118) hand-built bit streams, history rules, hostile input, compress->decompress round trips. */
+/* test_mppc.c: MPPC (RFC 2118): the encoding examples and derived streams of vectors/rfc2118-4.txt, hand-built bit streams, history rules, hostile input, compress->decompress round trips. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,36 +77,133 @@ static int dec(uint16_t flags, const bits *s, uint8_t *out, size_t cap, size_t *
 
 #define AC (PT_MPPC_FLUSHED | PT_MPPC_COMPRESSED)
 
+/* append a vector's bit string ("0"/"1", spaces ignored) */
+static void put_str(bits *s, const char *str)
+{
+	for (; str && *str; str++)
+		if (*str == '0' || *str == '1')
+			put(s, (uint32_t)(*str - '0'), 1);
+}
+
+static int same_bits(const bits *a, const bits *b)
+{
+	return a->nbits == b->nbits && memcmp(a->b, b->b, nbytes(a)) == 0;
+}
+
+static int vnum(const char *name)
+{
+	const char *v = (const char *)ut_vec(name, -1);
+	return v ? atoi(v) : -1;
+}
+
+/* vectors/rfc2118-4.txt: the derived streams decode to what the file says */
 static void test_known_streams(void)
 {
-	static const uint8_t abc[] = { 0x61, 0x62, 0x63, 0xf0, 0xe8 };
+	static const char *const streams[] = { "stream_abc_copy", "stream_e7", "stream_e7_56" };
 	uint8_t out[64];
 	size_t n;
 
-	/* "abc" as literals, then <offset 3, length 6>: 0 1100001 ... 1111 000011 10 10 + 2 pad bits */
-	pt_mppc_init(&dctx, 0);
-	CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, AC, abc, sizeof abc, out, sizeof out, &n), PT_OK);
-	CU_ASSERT_EQUAL(n, 9);
-	CU_ASSERT(memcmp(out, "abcabcabc", 9) == 0);
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2118-4.txt") > 0);
+	for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++) {
+		char on[64];
+		const uint8_t *in = ut_vec(streams[i], -1);
+		int inl = ut_vec_len(streams[i]), outl;
 
-	/* RFC 2118 4.1: 0xE7 is 10 + 1100111 (9 bits); a lone 0x56 is 01010110 */
-	{
-		static const uint8_t e7[] = { 0xb3, 0x80 }; /* 10110011 1 + 7 pad */
-		static const uint8_t e7_56[] = { 0xb3, 0xab, 0x00 }; /* 101100111 01010110 + 7 pad */
-		CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, AC, e7, sizeof e7, out, sizeof out, &n), PT_OK);
-		CU_ASSERT_EQUAL(n, 1);
-		CU_ASSERT_EQUAL(out[0], 0xe7);
-		CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, AC, e7_56, sizeof e7_56, out, sizeof out, &n), PT_OK);
-		CU_ASSERT_EQUAL(n, 2);
-		CU_ASSERT(out[0] == 0xe7 && out[1] == 0x56);
+		snprintf(on, sizeof on, "%s_out", streams[i]);
+		outl = ut_vec_len(on);
+		CU_ASSERT_FATAL(in && inl > 0 && outl > 0);
+		pt_mppc_init(&dctx, 0);
+		CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, AC, in, (size_t)inl, out, sizeof out, &n), PT_OK);
+		CU_ASSERT_EQUAL(n, (size_t)outl);
+		CU_ASSERT(memcmp(out, ut_vec(on, outl), (size_t)outl) == 0);
 	}
 	/* uncompressed packet: copied as is, history untouched */
 	CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, 0, (const uint8_t *)"\x00\x21xyz", 5, out, sizeof out, &n), PT_OK);
 	CU_ASSERT_EQUAL(n, 5);
 	CU_ASSERT(memcmp(out, "\x00\x21xyz", 5) == 0);
 	/* empty compressed packet */
-	CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, AC, abc, 0, out, sizeof out, &n), PT_OK);
+	CU_ASSERT_EQUAL(pt_mppc_decompress(&dctx, AC, out, 0, out, sizeof out, &n), PT_OK);
 	CU_ASSERT_EQUAL(n, 0);
+}
+
+/* The encoding examples of vectors/rfc2118-4.txt: this file's encoder writes exactly those bits, and the
+ * decoder reads them back: literals alone, each offset after a history that long, each length after "abc" */
+static void test_rfc2118_examples(void)
+{
+	static const char *const lits[] = { "literal_56", "literal_e7" };
+	static const char *const offs[] = { "offset_3", "offset_128", "offset_1024" };
+	static const char *const lens[] = { "length_15", "length_120", "length_4097" };
+	static bits a, b;
+	static uint8_t out[PT_MPPC_HIST], pre[PT_MPPC_HIST];
+	size_t n;
+	char name[64];
+
+	CU_ASSERT_FATAL(ut_vec_load("vectors/rfc2118-4.txt") > 0);
+	for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++) {
+		const uint8_t *v;
+		snprintf(name, sizeof name, "%s_value", lits[i]);
+		v = ut_vec(name, 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+		snprintf(name, sizeof name, "%s_bits", lits[i]);
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		lit(&a, *v);
+		put_str(&b, (const char *)ut_vec(name, -1));
+		CU_ASSERT(same_bits(&a, &b));
+		pt_mppc_init(&dctx, 0);
+		CU_ASSERT_EQUAL(dec(AC, &b, out, sizeof out, &n), PT_OK);
+		CU_ASSERT(n == 1 && out[0] == *v);
+	}
+	for (uint32_t i = 0; i < PT_MPPC_HIST; i++)
+		pre[i] = (uint8_t)(i * 7 + 1);
+	for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+		int off = vnum(offs[i]);
+		CU_ASSERT_FATAL(off > 0 && off + 3 <= (int)PT_MPPC_HIST);
+		snprintf(name, sizeof name, "%s_bits", offs[i]);
+		/* <offset, length 3>: the length 3 is the single bit 0 (RFC 2118 4.2.2) */
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		copy(&a, (uint32_t)off, 3);
+		put_str(&b, (const char *)ut_vec(name, -1));
+		put(&b, 0, 1);
+		CU_ASSERT(same_bits(&a, &b));
+		memset(&a, 0, sizeof a);
+		for (int k = 0; k < off; k++)
+			lit(&a, pre[k]);
+		put_str(&a, (const char *)ut_vec(name, -1));
+		put(&a, 0, 1);
+		pt_mppc_init(&dctx, 0);
+		CU_ASSERT_EQUAL_FATAL(dec(AC, &a, out, sizeof out, &n), PT_OK);
+		CU_ASSERT_EQUAL(n, (size_t)off + 3);
+		CU_ASSERT(memcmp(out, pre, (size_t)off) == 0);
+		CU_ASSERT(memcmp(out + off, pre, 3) == 0);
+	}
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		int len = vnum(lens[i]);
+		CU_ASSERT_FATAL(len >= 3 && 3 + len <= (int)PT_MPPC_HIST);
+		snprintf(name, sizeof name, "%s_bits", lens[i]);
+		/* <offset 3, length>: the offset 3 as the example above writes it */
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		copy(&a, 3, (uint32_t)len);
+		put_str(&b, (const char *)ut_vec("offset_3_bits", -1));
+		put_str(&b, (const char *)ut_vec(name, -1));
+		CU_ASSERT(same_bits(&a, &b));
+		memset(&a, 0, sizeof a);
+		lit(&a, 'a');
+		lit(&a, 'b');
+		lit(&a, 'c');
+		put_str(&a, (const char *)ut_vec("offset_3_bits", -1));
+		put_str(&a, (const char *)ut_vec(name, -1));
+		pt_mppc_init(&dctx, 0);
+		CU_ASSERT_EQUAL_FATAL(dec(AC, &a, out, sizeof out, &n), PT_OK);
+		CU_ASSERT_EQUAL(n, (size_t)len + 3);
+		for (int k = 0; k < len + 3; k++)
+			if (out[k] != "abc"[k % 3]) {
+				CU_FAIL("copy of \"abc\" differs");
+				break;
+			}
+	}
 }
 
 /* Every offset range and every length range, through the decoder, boundaries included. */
@@ -463,6 +560,7 @@ void ut_register(void)
 {
 	CU_pSuite s = CU_add_suite("mppc", NULL, NULL);
 	UT_ADD(s, test_known_streams);
+	UT_ADD(s, test_rfc2118_examples);
 	UT_ADD(s, test_ranges);
 	UT_ADD(s, test_history_rules);
 	UT_ADD(s, test_garbage);

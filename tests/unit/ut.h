@@ -22,6 +22,8 @@ int ut_hex(const char *hex, unsigned char *out, size_t cap);
  * values it read (-1 if the file is missing); ut_vec finds one, checking its length when want_len >= 0. */
 int ut_vec_load(const char *rel);
 const unsigned char *ut_vec(const char *name, int want_len);
+/* the length of a loaded value, -1 if it is not there */
+int ut_vec_len(const char *name);
 
 /* A sink that collects findings (the first UT_MAXF of them; ut_nf counts all). */
 #include "finding.h"

@@ -143,6 +143,14 @@ const unsigned char *ut_vec(const char *name, int want_len)
 	return NULL;
 }
 
+int ut_vec_len(const char *name)
+{
+	for (int i = 0; i < nvecs; i++)
+		if (strcmp(vecs[i].name, name) == 0)
+			return vecs[i].len;
+	return -1;
+}
+
 /* ---- a collecting sink ---- */
 
 pt_finding ut_fs[UT_MAXF];
