@@ -1,9 +1,9 @@
 #!/bin/sh
-# tools/deb/build.sh OUTDIR: the Debian packages of the current tree, built from a copy of its tracked files (as
-# they are in the working tree) by dpkg-buildpackage -us -uc -b, then lintian on the .changes. OUTDIR receives the
+# tools/deb/build.sh OUTDIR: the Debian packages of the current tree, built from a copy of its files (as git
+# sees them: no build output) by dpkg-buildpackage -us -uc -b, then lintian on the .changes. OUTDIR receives the
 # .deb, .changes and .buildinfo files, build.log and lintian.log. Exit 0 when the build succeeded and lintian has no
 # E: line; 3 when lintian has one; otherwise 1, with one line saying which step failed. Each step is under timeout.
-: "${PT_TOP:=.}" "${DEB_BUILD_TIMEOUT:=900}" "${DEB_LINT_TIMEOUT:=600}"
+: "${PT_TOP:=.}" "${DEB_BUILD_TIMEOUT:=600}" "${DEB_LINT_TIMEOUT:=300}"
 out=${1:?usage: tools/deb/build.sh OUTDIR}
 top=$(cd "$PT_TOP" && pwd) || exit 2
 mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 2
@@ -16,8 +16,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pptp-deb.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 src=$work/pptp-suite
 mkdir "$src" || exit 2
-# the tracked files that exist in the working tree (one deleted there is left out, as a commit of the tree would)
-(cd "$top" && git ls-files -z | xargs -0 sh -c 'for f do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done; :' sh |
+# the working tree as git sees it: tracked files that exist (one deleted there is left out, as a commit would) and
+# untracked ones that .gitignore does not exclude (a new file not yet added), never build output
+(cd "$top" && git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done; :' sh |
 	xargs -0 cp -P --parents -t "$src") || die "could not copy the tracked files of $top"
 [ -x "$src/debian/rules" ] || die "$top has no debian/rules among its tracked files"
 
