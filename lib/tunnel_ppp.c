@@ -323,7 +323,7 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 /* ---- data frames ---- */
 
 static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, const uint8_t *p, size_t len,
-			  size_t gre_wire, uint8_t family, const pt_where *at)
+			  size_t gre_wire, uint8_t family, const pt_ip *parsed, const pt_where *at)
 {
 	struct pt_call_ext *x = k->ext;
 	pt_inner_stats *s = &x->inner[dir];
@@ -331,7 +331,15 @@ static void inner_account(pt_tunnel *t, pt_call *k, int dir, uint16_t proto, con
 
 	pt_cursor c = pt_cur(p, len);
 	pt_ip ip;
-	int is_ip = (proto == PT_PPP_IP || proto == 0x0057) && pt_ip_parse(&c, &ip, NULL, NULL) == PT_OK;
+	int is_ip;
+
+	/* parsed: the same header, already read by plain_ok from the same octets (its offsets are not used here) */
+	if (parsed && (proto == PT_PPP_IP || proto == 0x0057)) {
+		ip = *parsed;
+		is_ip = 1;
+	} else {
+		is_ip = (proto == PT_PPP_IP || proto == 0x0057) && pt_ip_parse(&c, &ip, NULL, NULL) == PT_OK;
+	}
 
 	s->bytes += len;
 	if (is_ip && len > x->max_inner[dir] && gre_wire + (family == 6 ? 40u : 20u) > len) {
@@ -392,20 +400,22 @@ static void decode_line(pt_tunnel *t, const pt_where *at, const char *prefix, co
  * IPv4 and IPv6 must have a header whose length agrees with the frame: RC4 under a wrong key
  * passes that about once in a few million.
  */
-static int plain_ok(const uint8_t *p, size_t len, uint16_t *proto)
+static int plain_ok(const uint8_t *p, size_t len, uint16_t *proto, pt_ip *out)
 {
 	size_t plen;
 	pt_cursor c = pt_cur(p, len);
-	pt_ip ip;
+	pt_ip local, *ip = out ? out : &local;
 
-	if (pt_mppe_check_plain(p, len, proto, &plen) != PT_OK || !pt_vs_name(pt_ppp_proto_vs, *proto))
+	/* IPv4, the usual case, is in pt_ppp_proto_vs: the table walk is for the others */
+	if (pt_mppe_check_plain(p, len, proto, &plen) != PT_OK ||
+	    (*proto != PT_PPP_IP && !pt_vs_name(pt_ppp_proto_vs, *proto)))
 		return 0;
 	if (*proto != PT_PPP_IP && *proto != 0x0057)
 		return 1;
-	if (pt_skip(&c, plen) != PT_OK || pt_ip_parse(&c, &ip, NULL, NULL) != PT_OK)
+	if (pt_skip(&c, plen) != PT_OK || pt_ip_parse(&c, ip, NULL, NULL) != PT_OK)
 		return 0;
 	/* the header's own length must be exactly the frame's: no padding follows a PPP payload */
-	return ip.version == (*proto == PT_PPP_IP ? 4 : 6) && ip.total_len == len - plen && !ip.trailer && ip.total_len;
+	return ip->version == (*proto == PT_PPP_IP ? 4 : 6) && ip->total_len == len - plen && !ip->trailer && ip->total_len;
 }
 
 /* One decrypted (and decompressed) frame: protocol field + payload; gre_wire and family are of the GRE packet it came in. */
@@ -418,8 +428,9 @@ static int inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size
 	pt_cursor c;
 	pt_ppp_frame f;
 	pt_pppobs_event ev;
+	pt_ip ip;
 
-	if (!plain_ok(p, len, &proto)) {
+	if (!plain_ok(p, len, &proto, &ip)) {
 		if (may_retry)
 			return 0;
 		pt_cursor pc = pt_cur(p, len);
@@ -439,10 +450,9 @@ static int inner_frame(pt_tunnel *t, pt_call *k, int dir, const uint8_t *p, size
 	c = pt_cur(p, len);
 	if (pt_ppp_parse(&c, &f) == PT_OK) {
 		f.decrypted = 1;
-		memset(&ev, 0, sizeof ev);
 		/* control packets inside MPPE are rare but legal: let the observer see them */
 		pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
-		inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), gre_wire, family, at);
+		inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), gre_wire, family, &ip, at);
 	}
 	return 1;
 }
@@ -508,8 +518,8 @@ void pt_tunnel_job_run(pt_mppe_job *j, uint8_t *out, uint8_t *zout)
 		/* stateful FLUSHED packet: RFC 3078 8.2 keeps the key, Linux changes it (ppp_mppe.c) */
 		uint16_t proto;
 		pt_cursor d = pt_cur(j->in, j->in_len);
-		if (!plain_ok(out, outlen, &proto) && pt_skip(&d, PT_MPPE_HDR_LEN) == PT_OK &&
-		    pt_mppe_redo_flush_rekey(j->mppe, d.p, pt_left(&d), out) == PT_OK && plain_ok(out, outlen, &proto))
+		if (!plain_ok(out, outlen, &proto, NULL) && pt_skip(&d, PT_MPPE_HDR_LEN) == PT_OK &&
+		    pt_mppe_redo_flush_rekey(j->mppe, d.p, pt_left(&d), out) == PT_OK && plain_ok(out, outlen, &proto, NULL))
 			j->rekeyed = 1;
 	}
 	if (j->mppc_on && j->mppc && (bits & PT_MPPE_BIT_A))
@@ -823,7 +833,7 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 		if (ev->proto == PT_PPP_IP || ev->proto == 0x0057) {
 			x->clear_data[dir]++;
 			inner_account(t, k, dir, ev->proto, ev->payload.p, pt_left(&ev->payload), t->cur_gre_wire,
-				      t->cur_family, at);
+				      t->cur_family, NULL, at);
 		}
 	}
 }
@@ -909,12 +919,14 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 				k->up_inferred = 1;
 		}
 	}
-	memset(&ev, 0, sizeof ev);
-	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev);
+	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev); /* it clears ev first */
 	on_ppp_event(t, k, dir, &ev, at);
-	for (int a = 0; a < 2; a++)
-		if (x->ppp.auth[a].state != PT_PPPOBS_AUTH_NONE)
-			x->auth[a] = x->ppp.auth[a];
+	/* pt_pppobs changes auth[] only on LCP, CCP, NCP and PAP/CHAP frames (and pt_pppobs_assume_open, before a
+	 * first frame): a data frame leaves it as the last copy took it, so the copy of the two records is skipped */
+	if ((f.proto != PT_PPP_COMP && f.proto != PT_PPP_IP) || x->midsession_pkt == at->pkt)
+		for (int a = 0; a < 2; a++)
+			if (x->ppp.auth[a].state != PT_PPPOBS_AUTH_NONE)
+				x->auth[a] = x->ppp.auth[a];
 	if (f.proto == PT_PPP_CBCP)
 		x->cbcp_frames[dir]++; /* Microsoft's Callback Control Protocol */
 	if (f.proto == PT_PPP_COMP) {
