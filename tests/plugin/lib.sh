@@ -6,8 +6,8 @@ PT_TOP=$(cd "$PT_TOP" && pwd)
 PLUGIN_SO=$PT_TOP/build/plugin/4.0/epan/pptpsuite.so
 LAB_USER=alice
 LAB_PASSWORD=wonderland42
-# MD4 of the UTF-16LE lab password (RFC 2759 8.3 NtPasswordHash)
-LAB_NT_HASH=3b95ec9c8bafcd40ac80b8ed67271790
+# MD4 of the UTF-16LE lab password (RFC 2759 8.3 NtPasswordHash), as vectors/lab-mschapv2-mppe128.txt records it
+LAB_NT_HASH=$(sed -n 's/^password_hash = //p' "$PT_TOP/vectors/lab-mschapv2-mppe128.txt" | tr -d ' ' | tr A-F a-f)
 CRED_RIGHT="uat:pptpsuite_credentials:\"$LAB_USER\",\"$LAB_PASSWORD\",\"\""
 CRED_WRONG="uat:pptpsuite_credentials:\"$LAB_USER\",\"not-the-password\",\"\""
 CRED_HASH="uat:pptpsuite_credentials:\"\",\"\",\"$LAB_NT_HASH\""
