@@ -107,6 +107,7 @@ typedef struct cf_opts {
 	long count;               /* --count K mutated messages */
 	const char *findings;     /* --findings DIR: where a mutation failure is written as a scenario */
 	const char *json_file;    /* --json FILE: load and mutation runs write a line per tunnel or batch, then their summary */
+	const char *svg_dir;      /* --svg-dir: the message sequence of each failed scenario, DIR/ID.svg and ID.txt */
 	const char *junit_file;   /* --junit FILE (load and mutation runs: a testcase per tunnel or batch) */
 	int tap;                  /* --tap */
 	double pcap_max;          /* --pcap-max MIB: the capture stops growing there (load and mutation runs: 64 by default) */
@@ -177,6 +178,7 @@ struct cf_ep {
 	uint64_t pktno;           /* frame number in the run's capture (also the checker's) */
 	cf_find find[CF_MAXFIND];
 	unsigned nfind, find_dropped;
+	struct pt_ladder *ladder; /* --svg-dir: the checker's decode lines and findings, drawn if the scenario fails */
 	char err[256];            /* last transport error */
 	/* for an outside event loop (load.c): one GRE socket for many endpoints, smaller queues, no checker */
 	int gfd_shared;           /* gfd belongs to the caller: sendto the peer, never closed here */
@@ -279,6 +281,9 @@ typedef struct cf_result {
 	cf_find find[16];         /* the target's findings that failed the scenario */
 	unsigned nfind;
 } cf_result;
+
+/* --svg-dir: the picture of a failed scenario (picture.c); 0 ok, -1 with the error on stderr */
+int cf_picture_write(const char *dir, const cf_scn *s, const cf_result *r, cf_ep *e);
 
 /* Run one scenario against the target (or as the server).  Fills r. */
 void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pcap *inner, cf_result *r);

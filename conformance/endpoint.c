@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "gre.h"
 #include "ip.h"
+#include "ladder.h"
 #include "ppp.h"
 
 int64_t cf_now_us(void)
@@ -84,6 +85,8 @@ static void on_finding(void *user, const pt_finding *f)
 {
 	cf_ep *e = user;
 
+	if (e->ladder)
+		pt_ladder_finding(e->ladder, f);
 	if (e->nfind >= CF_MAXFIND) {
 		e->find_dropped++;
 		return;
@@ -93,6 +96,12 @@ static void on_finding(void *user, const pt_finding *f)
 	e->find[e->nfind].pkt = f->at.pkt;
 	memcpy(e->find[e->nfind].msg, f->msg, sizeof f->msg);
 	e->nfind++;
+}
+
+static void on_decode(void *user, const pt_where *at, const char *line)
+{
+	cf_ep *e = user;
+	pt_ladder_decode(e->ladder, at, line);
 }
 
 static pt_where where_now(cf_ep *e)
@@ -213,6 +222,9 @@ static void checker_open(cf_ep *e)
 	memset(&h, 0, sizeof h);
 	h.user = e;
 	h.on_finding = on_finding;
+	if (e->o->svg_dir && !e->ladder)
+		e->ladder = pt_ladder_new(NULL);
+	h.on_decode = e->ladder ? on_decode : NULL;
 	if (e->chk)
 		pt_tunnel_free(e->chk); /* a second connection in one scenario (a replayed finding's probe) */
 	e->chk_len[0] = e->chk_len[1] = 0;
@@ -292,6 +304,7 @@ void cf_ep_free(cf_ep *e)
 		close(e->lfd);
 	if (e->chk)
 		pt_tunnel_free(e->chk);
+	pt_ladder_free(e->ladder);
 	pt_mppe_done(&e->mtx);
 	pt_mppe_done(&e->mrx);
 	pt_authpeer_wipe(&e->auth);

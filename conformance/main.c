@@ -39,6 +39,7 @@ static void usage(FILE *f)
 	      "      --junit FILE         JUnit XML results\n"
 	      "      --json FILE          JSON Lines results\n"
 	      "  -w, --pcap FILE          write every packet sent and received (raw IP)\n"
+	      "      --svg-dir DIR        the message sequence of each failed scenario: DIR/ID.svg, DIR/ID.txt\n"
 	      "      --pcap-max MIB       stop the capture at this size (load and mutation runs: 64 MiB unless given)\n"
 	      "      --write-inner FILE   the clear inner packets, as a capture on ppp0 would show them\n"
 	      "      --pause S            wait S seconds between scenarios (a target frees what the last one held)\n"
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
 		{ "scenarios", required_argument, NULL, 'd' }, { "timeout", required_argument, NULL, 'T' },
 		{ "tap", no_argument, NULL, 1 },              { "junit", required_argument, NULL, 2 },
 		{ "json", required_argument, NULL, 3 },       { "pcap", required_argument, NULL, 'w' },
-		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 }, { "pcap-max", required_argument, NULL, 21 },       { "list", no_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 4 },        { "write-inner", required_argument, NULL, 5 }, { "peer-has", required_argument, NULL, 6 },    { "repeat", required_argument, NULL, 7 }, { "load", required_argument, NULL, 8 }, { "rate", required_argument, NULL, 9 }, { "duration", required_argument, NULL, 10 }, { "mutate", no_argument, NULL, 11 }, { "count", required_argument, NULL, 12 }, { "findings", required_argument, NULL, 13 }, { "replay", required_argument, NULL, 14 }, { "pause", required_argument, NULL, 20 }, { "svg-dir", required_argument, NULL, 30 }, { "pcap-max", required_argument, NULL, 21 },       { "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },        { NULL, 0, NULL, 0 }
 	};
@@ -227,6 +228,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 5: o.inner = optarg; break;
+		case 30: o.svg_dir = optarg; break;
 		case 6: o.peer_has = optarg; break;
 		case 21: {
 			char *end;

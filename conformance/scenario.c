@@ -1276,6 +1276,8 @@ void cf_run(const cf_scn *s, const cf_opts *o, cf_rng *rng, cf_pcap *pcap, cf_pc
 	r->secs = (double)(cf_now_us() - t0) / 1e6;
 	if (rc == -2)
 		r->fail_line = -2; /* setup error */
+	if (r->verdict == CF_FAIL && o->svg_dir && e->ladder)
+		(void)cf_picture_write(o->svg_dir, s, r, e);
 	cf_ep_free(e);
 	free(e);
 }
