@@ -1080,10 +1080,9 @@ static void t_measure(void *ctx, const lad_sess *s, const lad_arrow *a)
 {
 	tctx *t = ctx;
 	char b[300];
-	if (a)
-		arrow_text(s, a, b, sizeof b);
-	else
-		skip_text(t->l, s, b, sizeof b);
+	if (!a)
+		return; /* the row of what was left out may run past the lane */
+	arrow_text(s, a, b, sizeof b);
 	if (strlen(b) > t->maxlab)
 		t->maxlab = strlen(b);
 }
@@ -1116,6 +1115,10 @@ static void t_row(void *ctx, const lad_sess *s, const lad_arrow *a)
 			wf(w, "%+11.6f %8s ", (double)(a->ts - s->t0) / 1e6, "");
 		else
 			wf(w, "%11s %8s ", "", "");
+		if (!a && strlen(lab) > t->lane - 2) {
+			wf(w, "|  %s\n", lab);
+			return;
+		}
 		if (strlen(lab) > t->lane - 2)
 			lab[t->lane - 2] = 0;
 		n = strlen(lab);
@@ -1268,7 +1271,7 @@ static void s_row(void *ctx, const lad_sess *s, const lad_arrow *a)
 	else
 		skip_text(c->l, s, lab, sizeof lab);
 	if (!c->draw) {
-		if (strlen(lab) > c->maxlab)
+		if (a && strlen(lab) > c->maxlab)
 			c->maxlab = strlen(lab);
 		for (int i = 0; a && i < a->nf; i++) {
 			find_text(&a->f[i], fl, sizeof fl);
@@ -1280,7 +1283,7 @@ static void s_row(void *ctx, const lad_sess *s, const lad_arrow *a)
 	}
 	{
 		size_t room = (size_t)((c->x1 - c->x0 - 24) / SV_CW);
-		if (strlen(lab) > room && room > 3) {
+		if (a && strlen(lab) > room && room > 3) {
 			lab[room - 3] = lab[room - 2] = lab[room - 1] = '.';
 			lab[room] = 0;
 		}
