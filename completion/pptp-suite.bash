@@ -60,7 +60,7 @@ _pptp_analyze()
 	COMPREPLY=()
 	_pptp_suite_words
 	case $_ps_prev in
-	-r | --password-file | --credentials | --write-decrypted | -w | --wordlist)
+	-r | --password-file | --credentials | --write-decrypted | -w | --wordlist | --svg)
 		_pptp_suite_files
 		return
 		;;
@@ -131,7 +131,7 @@ _pptp_conform()
 		_pptp_suite_files
 		return
 		;;
-	-d | --scenarios)
+	-d | --scenarios | --svg-dir)
 		_pptp_suite_files dirs
 		return
 		;;

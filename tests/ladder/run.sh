@@ -303,5 +303,28 @@ else
 	check "pptp-conform: a scenario that passes leaves no picture" sh -c "[ \"\$(cat '$tmp/pass.rc')\" = 0 ] && [ -z \"\$(ls -A '$tmp/pass' 2>/dev/null)\" ]"
 fi
 
+# ---- 7. bash completion: the options, and what their values are ----
+if command -v bash >/dev/null 2>&1; then
+	mkdir -p "$tmp/cdir/pics" && : >"$tmp/cdir/run.svg"
+	# comp FUNC WORD...: the completions of the last word, as readline asks for them
+	comp() {
+		bash -c '. completion/pptp-suite.bash || exit 1
+			f=$1; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+			COMPREPLY=(); "$f" 2>/dev/null; printf "%s\n" "${COMPREPLY[@]}" | sort' x "$@"
+	}
+	got=$(comp _pptp_analyze "$A" --lad)
+	check "completion: pptp-analyze --lad gives --ladder ($got)" test "$got" = --ladder
+	got=$(comp _pptp_analyze "$A" --sv)
+	check "completion: pptp-analyze --sv gives --svg ($got)" test "$got" = --svg
+	got=$(comp _pptp_analyze "$A" --svg "$tmp/cdir/r")
+	check "completion: pptp-analyze --svg completes a file name" test "$got" = "$tmp/cdir/run.svg"
+	got=$(comp _pptp_conform "$C" --svg)
+	check "completion: pptp-conform --svg gives --svg-dir ($got)" test "$got" = --svg-dir
+	got=$(comp _pptp_conform "$C" --svg-dir "$tmp/cdir/")
+	check "completion: pptp-conform --svg-dir completes folders only ($got)" test "$got" = "$tmp/cdir/pics"
+else
+	ko "bash missing: completion not checked"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
