@@ -8,27 +8,9 @@
 #include "ppp.h"
 #include "tcpreasm.h" /* PT_TCP_PPTP_PORT */
 
-/* ---- the advice table: PT_ADVICE lines of lib/rules_audit.def ---- */
-
-typedef struct advice_row {
-	int rule;
-	const char *advice;
-} advice_row;
-
-static const advice_row advice_table[] = {
-#define PT_RULE(sym, id, sev, ref, text)
-#define PT_ADVICE(sym, adv) { PT_R_##sym, adv },
-#include "rules_audit.def"
-#undef PT_ADVICE
-#undef PT_RULE
-};
-
 const char *pa_audit_advice(int rule)
 {
-	for (size_t i = 0; i < sizeof advice_table / sizeof advice_table[0]; i++)
-		if (advice_table[i].rule == rule)
-			return advice_table[i].advice;
-	return NULL;
+	return pt_audit_advice(rule);
 }
 
 /* ---- password policy ---- */

@@ -561,6 +561,29 @@ static void filtering(const pt_audit *a, const pt_tunnel *t, const pt_sink *sink
 	}
 }
 
+/* ---- the advice table: PT_ADVICE lines of lib/rules_audit.def ---- */
+
+typedef struct advice_row {
+	int rule;
+	const char *advice;
+} advice_row;
+
+static const advice_row advice_table[] = {
+#define PT_RULE(sym, id, sev, ref, text)
+#define PT_ADVICE(sym, adv) { PT_R_##sym, adv },
+#include "rules_audit.def"
+#undef PT_ADVICE
+#undef PT_RULE
+};
+
+const char *pt_audit_advice(int rule)
+{
+	for (size_t i = 0; i < sizeof advice_table / sizeof advice_table[0]; i++)
+		if (advice_table[i].rule == rule)
+			return advice_table[i].advice;
+	return NULL;
+}
+
 void pt_audit_finish(const pt_audit *a, const pt_tunnel *t, const pt_sink *sink)
 {
 	if (!a || !t)

@@ -50,4 +50,7 @@ void pt_audit_other(pt_audit *a, const pt_addr *src, const pt_addr *dst, uint8_t
  */
 void pt_audit_finish(const pt_audit *a, const pt_tunnel *t, const pt_sink *sink);
 
+/* The line of advice of a rule the audit reports or groups (PT_ADVICE of lib/rules_audit.def), or NULL. */
+const char *pt_audit_advice(int rule);
+
 #endif

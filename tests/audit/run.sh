@@ -53,6 +53,14 @@ has lm-present 'audit.mschapv1.lm_present.*user "alice"' $C/a-mschapv1-lm.pcap -
 hasnt lm-absent 'audit.mschapv1.lm_present' $C/r-auth-mschapv1.pcap --audit
 has eap-downgrade 'the PAC offered EAP; the PNS refused it and asked for MS-CHAPv1' $C/t-negotiated-extras.pcap --audit
 hasnt eap-clean 'audit.auth.eap_downgrade' $C/clean-mschapv2.pcap --audit
+# by Configure-Reject (RFC 1661 5.4): the Reject names nothing; what LCP opened with is the downgrade
+has eap-reject 'warning audit.auth.eap_downgrade +packet 13 .*call 1: the PAC offered EAP; the PNS Configure-Rejected the Authentication-Protocol option \(packet 11\) and MS-CHAPv2 was negotiated instead' $C/a-eap-reject.pcap --audit
+has eap-reject-json '"rule":"audit.auth.eap_downgrade"' $C/a-eap-reject.pcap --audit --json
+has eap-reject-none 'the PAC offered EAP; the PNS Configure-Rejected the Authentication-Protocol option \(packet 11\) and LCP opened with no authentication' $C/a-eap-reject-none.pcap --audit
+has eap-reject-none-clear 'audit.encryption.none' $C/a-eap-reject-none.pcap --audit
+# a Reject of another option beside EAP, EAP kept; a Reject of EAP after which the PAC ends the link: no downgrade
+hasnt eap-reject-clean 'audit.auth.eap_downgrade' $C/a-eap-reject-clean.pcap --audit
+hasnt eap-reject-needs-audit 'audit\.' $C/a-eap-reject.pcap --json
 has guess-user '6 authentication failures for user "admin" within 25.0 s \(packets 14-129, 12.0 per minute' $C/a-auth-guessing.pcap --audit
 has guess-addr '6 authentication failures from 192.0.2.66 within 25.0 s' $C/a-auth-guessing.pcap --audit
 hasnt guess-threshold 'warning audit.auth.guessing' $C/a-auth-guessing.pcap --audit --guess-failures 7
