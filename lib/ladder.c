@@ -1246,6 +1246,7 @@ typedef struct sctx {
 	double y;                  /* running */
 	double x0, x1;             /* lifelines */
 	double fx;                 /* findings column */
+	double width;              /* the picture's */
 	int draw;
 } sctx;
 
@@ -1288,16 +1289,19 @@ static void s_row(void *ctx, const lad_sess *s, const lad_arrow *a)
 			lab[room] = 0;
 		}
 	}
-	if (a && a->kind != AK_RUN) {
+	if (a)
 		wf(w, "<text x=\"8\" y=\"%.1f\" font-size=\"%d\" fill=\"#546e7a\">%+.6f</text>\n", ymid + 4, SV_FS2,
 		   (double)(a->ts - s->t0) / 1e6);
+	if (a && a->kind != AK_RUN) {
 		wf(w, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" fill=\"#90a4ae\" text-anchor=\"end\">#%llu</text>\n",
 		   c->x0 - 10, ymid + 4, SV_FS2, (unsigned long long)a->pkt);
 	}
 	if (!a || a->kind == AK_RUN || a->kind == AK_NOTE || a->dir == PT_DIR_UNKNOWN) {
 		const char *fill = !a ? "#fff3e0" : a->kind == AK_RUN ? "#e8f5e9" : "#f5f5f5";
+		/* what was left out: a band across the whole picture (its sentence is wider than the lane) */
+		double rx = a ? c->x0 + 6 : 4, rw = a ? c->x1 - c->x0 - 12 : c->width - 8;
 		wf(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" rx=\"4\" fill=\"%s\" stroke=\"#b0bec5\"/>\n",
-		   c->x0 + 6, ymid - 12, c->x1 - c->x0 - 12, fill);
+		   rx, ymid - 12, rw, fill);
 		wf(w, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"middle\" fill=\"%s\" font-style=\"italic\">",
 		   (c->x0 + c->x1) / 2, ymid + 3, SV_FS, sev >= 0 ? sev_colour(sev) : "#37474f");
 		wx(w, lab);
@@ -1360,55 +1364,68 @@ void pt_ladder_svg(const pt_ladder *l, pt_ladder_out out, void *user)
 {
 	wr w = { out, user };
 	sctx c;
-	double height = 20, width, lane, fw, top;
-	size_t maxlab = 0, maxfind = 0, maxbox = 0;
+	double height = 20, width, lane, fw, top, box[2] = { 0, 0 }, headw = 0;
+	size_t maxlab = 0, maxfind = 0;
 	char b[600];
 
 	if (!l || !out)
 		return;
-	/* measure: widths from the longest label and finding, height from every row */
+	/* measure: widths from the longest label, finding, box and heading; height from every row */
 	memset(&c, 0, sizeof c);
 	c.l = l;
 	c.w = &w;
-	if (l->title[0])
+	if (l->title[0]) {
 		height += 28;
+		headw = (double)strlen(l->title) * 9.1 + 16; /* 15 px bold */
+	}
 	for (size_t i = 0; i < l->ns; i++) {
 		const lad_sess *s = &l->s[i];
 		c.y = 0;
 		each_row(l, s, s_row, &c);
 		height += 30 + 64 + c.y + 24;
 		for (int k = 0; k < 2; k++) {
+			/* a lifeline's box: its widest line, as s_box draws it */
 			size_t n = strlen(s->end[k]) > strlen(s->host[k]) ? strlen(s->end[k]) : strlen(s->host[k]);
-			if (n > maxbox)
-				maxbox = n;
+			if ((double)n * SV_CW + 20 > box[k])
+				box[k] = (double)n * SV_CW + 20;
 		}
 		sess_head(s, i, b, sizeof b);
-		if (strlen(b) > maxfind + 20)
-			maxfind = strlen(b) > 20 ? strlen(b) - 20 : 0;
+		if ((double)strlen(b) * 8.5 + 16 > headw) /* 14 px bold */
+			headw = (double)strlen(b) * 8.5 + 16;
 	}
-	maxlab = c.maxlab;
-	if (c.maxfind > maxfind)
-		maxfind = c.maxfind;
+	for (size_t i = 0; i < l->nother; i++) {
+		find_text(&l->other[i], b, sizeof b);
+		if ((double)strlen(b) * SV_CW2 + 40 > headw)
+			headw = (double)strlen(b) * SV_CW2 + 40;
+	}
 	if (l->sess_dropped || l->other_n[0] + l->other_n[1] + l->other_n[2])
 		height += 24 + 18 * (double)l->nother;
 	if (!l->ns)
 		height += 30;
+	maxlab = c.maxlab;
+	maxfind = c.maxfind;
 	lane = (double)maxlab * SV_CW + 48;
 	if (lane < 360)
 		lane = 360;
-	if (lane < (double)maxbox * SV_CW + 40)
-		lane = (double)maxbox * SV_CW + 40;
+	if (lane < box[0] / 2 + box[1] / 2 + 24)
+		lane = box[0] / 2 + box[1] / 2 + 24;
 	if (lane > 1100)
 		lane = 1100;
-	fw = (double)maxfind * SV_CW2 + 24;
-	if (fw < 120)
-		fw = 120;
+	fw = maxfind ? (double)maxfind * SV_CW2 + 24 : 0;
 	if (fw > 1200)
 		fw = 1200;
+	/* the time and frame columns left of the PNS, its box never past the left edge */
 	c.x0 = 190;
+	if (c.x0 < box[0] / 2 + 8)
+		c.x0 = box[0] / 2 + 8;
 	c.x1 = c.x0 + lane;
-	c.fx = c.x1 + (double)maxbox * SV_CW / 2 + 24;
+	c.fx = c.x1 + (box[1] / 2 + 16 > 28 ? box[1] / 2 + 16 : 28);
 	width = c.fx + fw;
+	if (width < c.x1 + box[1] / 2 + 16)
+		width = c.x1 + box[1] / 2 + 16;
+	if (width < headw)
+		width = headw;
+	c.width = width;
 
 	wf(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	wf(&w, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" height=\"%.0f\" "
@@ -1418,8 +1435,8 @@ void pt_ladder_svg(const pt_ladder *l, pt_ladder_out out, void *user)
 	{
 		static const char *const mc[] = { "#c62828", "#e65100", "#1565c0", "#2e7d32", "#6a1b9a", "#37474f" };
 		for (int i = 0; i < 6; i++)
-			wf(&w, "<marker id=\"m%d\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
-			       "orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n",
+			wf(&w, "<marker id=\"m%d\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" markerHeight=\"11\" "
+			       "markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n",
 			   i, mc[i]);
 	}
 	wf(&w, "</defs>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", width, height);
