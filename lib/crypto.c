@@ -171,6 +171,18 @@ int pt_rc4_crypt(pt_rc4 *r, uint8_t *buf, size_t len)
 	return PT_OK;
 }
 
+int pt_rc4_crypt_to(pt_rc4 *r, uint8_t *out, const uint8_t *in, size_t len)
+{
+	if (!r->hd)
+		return PT_ESTATE;
+	if (len == 0)
+		return PT_OK;
+	/* libgcrypt reads in and writes out in one pass: no copy of the data first */
+	if (gcry_cipher_encrypt((gcry_cipher_hd_t)r->hd, out, len, in, len))
+		return PT_EUNSUP;
+	return PT_OK;
+}
+
 void pt_rc4_close(pt_rc4 *r)
 {
 	if (r->hd)

@@ -63,6 +63,8 @@ typedef struct pt_rc4 {
 int pt_rc4_open(pt_rc4 *r);
 int pt_rc4_setkey(pt_rc4 *r, const uint8_t *key, size_t len); /* restarts the key stream */
 int pt_rc4_crypt(pt_rc4 *r, uint8_t *buf, size_t len);         /* in place, both directions */
+/* From in to out (len octets each, not overlapping): the same key stream as pt_rc4_crypt on a copy. */
+int pt_rc4_crypt_to(pt_rc4 *r, uint8_t *out, const uint8_t *in, size_t len);
 void pt_rc4_close(pt_rc4 *r);
 
 /* Erase secrets so the compiler cannot drop the stores. */

@@ -192,10 +192,8 @@ int pt_mppe_next_session_key(pt_rc4 *scratch, const uint8_t *start, const uint8_
 	/* RFC 3078 7.3: rc4_key(interim); SessionKey = rc4(interim) */
 	if (rc == PT_OK)
 		rc = pt_rc4_setkey(scratch, interim, kl);
-	if (rc == PT_OK) {
-		memcpy(out, interim, kl);
-		rc = pt_rc4_crypt(scratch, out, kl);
-	}
+	if (rc == PT_OK)
+		rc = pt_rc4_crypt_to(scratch, out, interim, kl);
 	if (rc == PT_OK)
 		pt_mppe_reduce_key(out, bits);
 	pt_wipe(interim, sizeof interim);
@@ -547,12 +545,9 @@ int pt_mppe_decrypt(pt_mppe_ctx *ctx, pt_cursor *in, uint8_t *out, size_t cap, s
 		rc = stateful_key(ctx, info->hdr.cc, flushed, info);
 		info->discarded = ctx->discarded;
 	}
-	if (rc == PT_OK) {
-		if (n)
-			memcpy(out, data, n);
-		/* RFC 3078 6: EncryptedData = rc4(RC4Key, Length_Of_Data, Data); the same call decrypts */
-		rc = pt_rc4_crypt(&ctx->rc4, out, n);
-	}
+	/* RFC 3078 6: EncryptedData = rc4(RC4Key, Length_Of_Data, Data); the same call decrypts, from the packet into out */
+	if (rc == PT_OK)
+		rc = pt_rc4_crypt_to(&ctx->rc4, out, data, n);
 	if (rc != PT_OK) {
 		if (info->reason == PT_MPPE_R_NONE)
 			info->reason = PT_MPPE_R_CRYPTO;
@@ -645,9 +640,7 @@ int pt_mppe_redo_flush_rekey(pt_mppe_ctx *ctx, const uint8_t *data, size_t n, ui
 	rc = rekey(ctx);
 	if (rc != PT_OK)
 		return rc;
-	if (n)
-		memcpy(out, data, n);
-	rc = pt_rc4_crypt(&ctx->rc4, out, n);
+	rc = pt_rc4_crypt_to(&ctx->rc4, out, data, n);
 	if (rc == PT_OK)
 		ctx->opts |= PT_MPPE_OPT_FLUSH_REKEYS;
 	return rc;

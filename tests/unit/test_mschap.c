@@ -97,10 +97,21 @@ static void test_des_rc4(void)
 		CU_ASSERT_EQUAL(pt_rc4_crypt(&r, m, 14), PT_OK);
 		hexin("45a01f645fc35b383552544b9bf5", w, 14);
 		CU_ASSERT(memcmp(m, w, 14) == 0);
+		/* pt_rc4_crypt_to: the same key stream, from one buffer into another, the input left as it was */
+		{
+			uint8_t o[14];
+			memcpy(m, "Attack at dawn", 14);
+			CU_ASSERT_EQUAL(pt_rc4_setkey(&r, (const uint8_t *)"Secret", 6), PT_OK);
+			CU_ASSERT_EQUAL(pt_rc4_crypt_to(&r, o, m, 14), PT_OK);
+			CU_ASSERT(memcmp(o, w, 14) == 0);
+			CU_ASSERT(memcmp(m, "Attack at dawn", 14) == 0);
+			CU_ASSERT_EQUAL(pt_rc4_crypt_to(&r, o, m, 0), PT_OK);
+		}
 	}
 	pt_rc4_close(&r);
 	pt_rc4_close(&r);
 	CU_ASSERT_EQUAL(pt_rc4_crypt(&r, buf, 1), PT_ESTATE);
+	CU_ASSERT_EQUAL(pt_rc4_crypt_to(&r, buf, buf, 1), PT_ESTATE);
 	CU_ASSERT_EQUAL(pt_rc4_setkey(&r, buf, 8), PT_ESTATE);
 }
 
