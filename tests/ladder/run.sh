@@ -218,6 +218,25 @@ check "--ladder -q: nothing on standard output" test ! -s "$tmp/q.out"
 "$A" --svg "$tmp/r.svg" captures/real/wrong-password.pcap >"$tmp/r.out" 2>&1
 check "--svg FILE alone: the report is still written" grep -q '^  call 1 \[auth-failed\]' "$tmp/r.out"
 
+# every capture of the tree (real and crafted: malformed messages, hostile fields): a picture, never a crash
+n=0 bad=
+for cap in captures/real/*.pcap build/captures/*.pcap; do
+	[ -f "$cap" ] || continue
+	n=$((n + 1))
+	timeout 60 "$A" --ladder --svg "$tmp/any.svg" "$cap" >"$tmp/any.txt" 2>"$tmp/any.err"
+	rc=$?
+	if [ $rc -gt 1 ] && ! grep -q '^pptp-analyze: ' "$tmp/any.err"; then
+		bad="$bad $cap(exit $rc)"
+	elif [ $rc -le 1 ] && { [ ! -s "$tmp/any.txt" ] || { [ $have_xmllint = 1 ] && ! xmllint --noout "$tmp/any.svg" 2>/dev/null; }; }; then
+		bad="$bad $cap(picture)"
+	fi
+done
+if [ -z "$bad" ] && [ "$n" -gt 100 ]; then
+	ok "every capture ($n): a ladder and a well-formed SVG, no crash"
+else
+	ko "every capture ($n):$bad"
+fi
+
 # ---- 5. rendered by headless Chromium: not blank, the error in red ----
 CHROMIUM=$(command -v chromium || command -v chromium-browser)
 # render SVG PNG: a screenshot of the picture's own size, bounded in time
