@@ -1,4 +1,5 @@
-/* test_mschap.c: libgcrypt wrappers, password hashes, CHAP-MD5/MS-CHAPv1/MS-CHAPv2 against RFC 2433 B, RFC 2759 9.2, RFC 3079 2.5. */
+/* test_mschap.c: libgcrypt wrappers (vectors/primitives.txt), password hashes, CHAP-MD5/MS-CHAPv1/MS-CHAPv2 against RFC 2433 B, RFC 2759 9.2, RFC 3079 2.5. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,34 +15,39 @@ static const char *S(const char *name)
 	return (const char *)ut_vec(name, -1);
 }
 
-static void hexin(const char *h, uint8_t *out, int n)
+/* out[n] against the loaded vector NAME */
+#define EQV(out, name, n) CU_ASSERT(ut_vec((name), (n)) && memcmp((out), ut_vec((name), (n)), (n)) == 0)
+
+/* a loaded vector as uppercase hex (a static buffer; "" when missing) */
+static char *vhex(const char *name, int n)
 {
-	CU_ASSERT_EQUAL_FATAL(ut_hex(h, out, (size_t)n), n);
+	static char b[2 * 64 + 1];
+	const uint8_t *v = ut_vec(name, n);
+
+	b[0] = '\0';
+	for (int i = 0; v && i < n && i < 64; i++)
+		snprintf(b + 2 * i, 3, "%02X", v[i]);
+	return b;
 }
 
 /* ---- crypto.c ---- */
 
 static void test_digests(void)
 {
-	uint8_t out[20], want[20];
+	uint8_t out[20];
 	pt_iov v[3] = { { "a", 1 }, { "b", 1 }, { "c", 1 } };
 	pt_iov e = { "", 0 };
 
-	/* RFC 1320 A.5 */
+	/* vectors/primitives.txt: RFC 1320 A.5, RFC 1321 A.5, RFC 3174 7.3 */
+	CU_ASSERT_FATAL(ut_vec_load("vectors/primitives.txt") > 0);
 	CU_ASSERT_EQUAL(pt_md4(v, 3, out), PT_OK);
-	hexin("a448017aaf21d8525fc10ae87aa6729d", want, 16);
-	CU_ASSERT(memcmp(out, want, 16) == 0);
+	EQV(out, "md4_abc", 16);
 	CU_ASSERT_EQUAL(pt_md4(&e, 1, out), PT_OK);
-	hexin("31d6cfe0d16ae931b73c59d7e0c089c0", want, 16);
-	CU_ASSERT(memcmp(out, want, 16) == 0);
-	/* RFC 1321 A.5 */
+	EQV(out, "md4_empty", 16);
 	CU_ASSERT_EQUAL(pt_md5(v, 3, out), PT_OK);
-	hexin("900150983cd24fb0d6963f7d28e17f72", want, 16);
-	CU_ASSERT(memcmp(out, want, 16) == 0);
-	/* FIPS 180 "abc" */
+	EQV(out, "md5_abc", 16);
 	CU_ASSERT_EQUAL(pt_sha1(v, 3, out), PT_OK);
-	hexin("a9993e364706816aba3e25717850c26c9cd0d89d", want, 20);
-	CU_ASSERT(memcmp(out, want, 20) == 0);
+	EQV(out, "sha1_abc", 20);
 	CU_ASSERT_EQUAL(pt_sha1(v, 0, out), PT_EINVAL);
 	CU_ASSERT_EQUAL(pt_sha1(v, 99, out), PT_EINVAL);
 	/* the reusable MD4 context (--wordlist): the same RFC 1320 A.5 answers, one after the other */
@@ -49,11 +55,9 @@ static void test_digests(void)
 		pt_md m;
 		CU_ASSERT_EQUAL(pt_md4_open(&m), PT_OK);
 		CU_ASSERT_EQUAL(pt_md_digest(&m, "abc", 3, out), PT_OK);
-		hexin("a448017aaf21d8525fc10ae87aa6729d", want, 16);
-		CU_ASSERT(memcmp(out, want, 16) == 0);
+		EQV(out, "md4_abc", 16);
 		CU_ASSERT_EQUAL(pt_md_digest(&m, "", 0, out), PT_OK);
-		hexin("31d6cfe0d16ae931b73c59d7e0c089c0", want, 16);
-		CU_ASSERT(memcmp(out, want, 16) == 0);
+		EQV(out, "md4_empty", 16);
 		pt_md_close(&m);
 		CU_ASSERT_PTR_NULL(m.hd);
 		CU_ASSERT_EQUAL(pt_md_digest(&m, "abc", 3, out), PT_EINVAL);
@@ -63,19 +67,18 @@ static void test_digests(void)
 
 static void test_des_rc4(void)
 {
-	uint8_t k7[7], k8[8], in[8], out[8], want[8];
+	uint8_t k7[7], k8[8], in[8], out[8];
 	uint8_t buf[9];
 	pt_rc4 r;
 
-	/* the classic DES example: key 133457799BBCDFF1 = these 56 bits with parity */
-	hexin("12695bc9b7b7f8", k7, 7);
+	/* the classic DES example (vectors/primitives.txt): key 133457799BBCDFF1 = these 56 bits with parity */
+	CU_ASSERT_FATAL(ut_vec_load("vectors/primitives.txt") > 0);
+	memcpy(k7, ut_vec("des_key_56", 7), 7);
 	pt_des_key_expand(k7, k8);
-	hexin("133457799bbcdff1", want, 8);
-	CU_ASSERT(memcmp(k8, want, 8) == 0);
-	hexin("0123456789abcdef", in, 8);
+	EQV(k8, "des_key", 8);
+	memcpy(in, ut_vec("des_plaintext", 8), 8);
 	CU_ASSERT_EQUAL(pt_des_encrypt7(k7, in, out), PT_OK);
-	hexin("85e813540f0ab405", want, 8);
-	CU_ASSERT(memcmp(out, want, 8) == 0);
+	EQV(out, "des_ciphertext", 8);
 	/* weak key (all zero) is allowed */
 	memset(k7, 0, sizeof k7);
 	CU_ASSERT_EQUAL(pt_des_encrypt7(k7, in, out), PT_OK);
@@ -92,10 +95,11 @@ static void test_des_rc4(void)
 	/* "Secret" / "Attack at dawn" */
 	{
 		uint8_t m[14], w[14];
-		memcpy(m, "Attack at dawn", 14);
-		CU_ASSERT_EQUAL(pt_rc4_setkey(&r, (const uint8_t *)"Secret", 6), PT_OK);
+		CU_ASSERT_FATAL(ut_vec_len("rc4_plaintext") == 14 && ut_vec_len("rc4_key") == 6);
+		memcpy(m, ut_vec("rc4_plaintext", 14), 14);
+		CU_ASSERT_EQUAL(pt_rc4_setkey(&r, ut_vec("rc4_key", 6), 6), PT_OK);
 		CU_ASSERT_EQUAL(pt_rc4_crypt(&r, m, 14), PT_OK);
-		hexin("45a01f645fc35b383552544b9bf5", w, 14);
+		memcpy(w, ut_vec("rc4_ciphertext", 14), 14);
 		CU_ASSERT(memcmp(m, w, 14) == 0);
 		/* pt_rc4_crypt_to: the same key stream, from one buffer into another, the input left as it was */
 		{
@@ -176,14 +180,13 @@ static void test_nt_hash(void)
 	char pw[300];
 	pt_iov v = { uni, 0 };
 
-	/* the well-known NT hash of "password" */
+	/* the well-known NT hash of "password" (vectors/primitives.txt) */
+	CU_ASSERT_FATAL(ut_vec_load("vectors/primitives.txt") > 0);
 	CU_ASSERT_EQUAL(pt_nt_password_hash("password", h), PT_OK);
-	hexin("8846f7eaee8fb117ad06bdd830b7586c", w, 16);
-	CU_ASSERT(memcmp(h, w, 16) == 0);
+	EQV(h, "nt_hash_of_password", 16);
 	/* empty password: MD4 of nothing */
 	CU_ASSERT_EQUAL(pt_nt_password_hash("", h), PT_OK);
-	hexin("31d6cfe0d16ae931b73c59d7e0c089c0", w, 16);
-	CU_ASSERT(memcmp(h, w, 16) == 0);
+	EQV(h, "md4_empty", 16);
 	/* non-ASCII: MD4 over the UTF-16LE octets, including a surrogate pair */
 	memcpy(uni, "\xe9\x00\x3d\xd8\x00\xde", 6);
 	v.len = 6;
@@ -210,9 +213,10 @@ static void test_lm_hash(void)
 	/* case-insensitive */
 	CU_ASSERT_EQUAL(pt_lm_password_hash("CLIENTPASS", h2), PT_OK);
 	CU_ASSERT(memcmp(h, h2, 16) == 0);
-	/* the empty LM hash: both halves DES under the (weak) zero key */
+	/* the empty LM hash: both halves DES under the (weak) zero key (vectors/primitives.txt) */
+	CU_ASSERT_FATAL(ut_vec_load("vectors/primitives.txt") > 0);
 	CU_ASSERT_EQUAL(pt_lm_password_hash("", h), PT_OK);
-	hexin("aad3b435b51404eeaad3b435b51404ee", w, 16);
+	memcpy(w, ut_vec("lm_hash_empty", 16), 16);
 	CU_ASSERT(memcmp(h, w, 16) == 0);
 	/* 7 characters or fewer: the second half is the empty half */
 	CU_ASSERT_EQUAL(pt_lm_password_hash("abcdefg", h), PT_OK);
@@ -324,7 +328,10 @@ static void test_auth_response_check(void)
 	snprintf(m, sizeof m, "%s M=Access granted", good);
 	CU_ASSERT_EQUAL(CHECK(m, strlen(m)), PT_OK);
 	/* lowercase digits decode to the same number */
-	snprintf(m, sizeof m, "S=407a5589115fd0d6209f510fe9c04566932cda56");
+	snprintf(m, sizeof m, "%s", good);
+	for (int i = 2; m[i]; i++)
+		m[i] = (char)tolower((unsigned char)m[i]);
+	CU_ASSERT(strcmp(m, good) != 0);
 	CU_ASSERT_EQUAL(CHECK(m, strlen(m)), PT_OK);
 	/* forged: one digit off, anywhere */
 	for (int i = 2; i < PT_MSCHAP2_AUTHRESP_LEN; i++) {
@@ -335,9 +342,14 @@ static void test_auth_response_check(void)
 	/* malformed: every truncation, wrong tag, non-hex, no space before the rest */
 	for (size_t n = 0; n < PT_MSCHAP2_AUTHRESP_LEN; n++)
 		CU_ASSERT_EQUAL(CHECK(good, n), PT_EINVAL);
-	CU_ASSERT_EQUAL(CHECK("X=407A5589115FD0D6209F510FE9C04566932CDA56", 42), PT_EINVAL);
-	CU_ASSERT_EQUAL(CHECK("S=407A5589115FD0D6209F510FE9C04566932CDA5G", 42), PT_EINVAL);
-	CU_ASSERT_EQUAL(CHECK("S=407A5589115FD0D6209F510FE9C04566932CDA56M=x", 45), PT_EINVAL);
+	snprintf(m, sizeof m, "%s", good);
+	m[0] = 'X';
+	CU_ASSERT_EQUAL(CHECK(m, 42), PT_EINVAL);
+	snprintf(m, sizeof m, "%s", good);
+	m[41] = 'G';
+	CU_ASSERT_EQUAL(CHECK(m, 42), PT_EINVAL);
+	snprintf(m, sizeof m, "%sM=x", good);
+	CU_ASSERT_EQUAL(CHECK(m, 45), PT_EINVAL);
 	/* a different password, or the user name with its domain */
 	CU_ASSERT_EQUAL(pt_mschap2_check_auth_response(h, r, peer, auth, "BIGCO\\User", 10, PT_MSCHAP_USER_AS_SENT, good,
 	                                               strlen(good)),
@@ -350,18 +362,26 @@ static void test_auth_response_check(void)
 
 static void test_chap_md5(void)
 {
-	uint8_t out[16], want[16], chal[16];
+	uint8_t out[16], chal[16];
 
-	/* MD5(id || secret || challenge), values from Python's hashlib */
-	memset(chal, 0x11, sizeof chal);
-	CU_ASSERT_EQUAL(pt_chap_md5_response(7, "secret", 6, chal, 16, out), PT_OK);
-	hexin("d62e1b343495d0f7af20dbd8f1ba91c8", want, 16);
-	CU_ASSERT(memcmp(out, want, 16) == 0);
-	for (int i = 0; i < 16; i++)
-		chal[i] = (uint8_t)i;
-	CU_ASSERT_EQUAL(pt_chap_md5_response(0x2a, "", 0, chal, 16, out), PT_OK);
-	hexin("f70237c012186f313b27131fced2b6f4", want, 16);
-	CU_ASSERT(memcmp(out, want, 16) == 0);
+	/* MD5(id || secret || challenge): vectors/primitives.txt (recomputed with openssl dgst -md5) */
+	CU_ASSERT_FATAL(ut_vec_load("vectors/primitives.txt") > 0);
+	for (int k = 1; k <= 2; k++) {
+		char n[4][32];
+		const uint8_t *id;
+		const char *sec;
+
+		snprintf(n[0], sizeof n[0], "chap_md5_%d_id", k);
+		snprintf(n[1], sizeof n[1], "chap_md5_%d_secret", k);
+		snprintf(n[2], sizeof n[2], "chap_md5_%d_challenge", k);
+		snprintf(n[3], sizeof n[3], "chap_md5_%d_response", k);
+		id = ut_vec(n[0], 1);
+		sec = S(n[1]);
+		CU_ASSERT_FATAL(id && sec && ut_vec(n[2], 16));
+		memcpy(chal, ut_vec(n[2], 16), 16);
+		CU_ASSERT_EQUAL(pt_chap_md5_response(*id, sec, strlen(sec), chal, 16, out), PT_OK);
+		EQV(out, n[3], 16);
+	}
 	/* empty challenge still hashes id and secret */
 	CU_ASSERT_EQUAL(pt_chap_md5_response(1, "x", 1, chal, 0, out), PT_OK);
 }
@@ -400,12 +420,24 @@ static void test_cred_setup(void)
 	big[255] = 'x';
 	CU_ASSERT_EQUAL(pt_cred_from_password(&c, big, "p"), PT_EINVAL);
 
-	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989ae"), PT_OK);
+	{
+		/* RFC 2759 9.2's hash as hex, upper and lower case mixed; then one digit short, one long, a non-digit */
+		char hx[40];
+		snprintf(hx, sizeof hx, "%s", vhex("password_hash", 16));
+		CU_ASSERT_FATAL(strlen(hx) == 32);
+		hx[30] = (char)tolower((unsigned char)hx[30]);
+		hx[31] = (char)tolower((unsigned char)hx[31]);
+		CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", hx), PT_OK);
 	CU_ASSERT(c.has_nt_hash && !c.has_password && !c.has_lm_hash);
 	CU_ASSERT(memcmp(c.nt_hash, ut_vec("password_hash", 16), 16) == 0);
-	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989a"), PT_EINVAL);
-	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989aee"), PT_EINVAL);
-	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", "44EBBA8D5312B8D611474411F56989ag"), PT_EINVAL);
+		hx[31] = '\0';
+		CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", hx), PT_EINVAL);
+		snprintf(hx, sizeof hx, "%se", vhex("password_hash", 16));
+		CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", hx), PT_EINVAL);
+		snprintf(hx, sizeof hx, "%s", vhex("password_hash", 16));
+		hx[31] = 'g';
+		CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&c, "User", hx), PT_EINVAL);
+	}
 	CU_ASSERT(!c.has_nt_hash);
 	pt_cred_wipe(&c);
 }
@@ -457,7 +489,7 @@ static void test_cred_verify_mschap1(void)
 	/* no LM hash for a 15-character password; an NT hash alone serves NT responses */
 	CU_ASSERT_EQUAL(pt_cred_from_password(&longpw, "u", "fifteen-chars!!"), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&longpw, chal, lm, NULL, 0), PT_EUNSUP);
-	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "u", "FC156AF7EDCD6C0EDDE3337D427F4EAC"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "u", vhex("nt_password_hash", 16)), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, NULL, ut_vec("nt_challenge_response", 24), 1), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap1(&hash, chal, lm, NULL, 0), PT_EUNSUP);
 	pt_cred_wipe(&c);
@@ -480,7 +512,7 @@ static void test_cred_verify_mschap2(void)
 	r = ut_vec("nt_response", 24);
 	good = S("authenticator_response");
 	CU_ASSERT_EQUAL(pt_cred_from_password(&pw, "User", "clientPass"), PT_OK);
-	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "User", "44EBBA8D5312B8D611474411F56989AE"), PT_OK);
+	CU_ASSERT_EQUAL(pt_cred_from_nt_hash_hex(&hash, "User", vhex("password_hash", 16)), PT_OK);
 	CU_ASSERT_EQUAL(pt_cred_from_password(&other, "User", "clientPasS"), PT_OK);
 
 	CU_ASSERT_EQUAL(pt_cred_verify_mschap2(&pw, auth, peer, "User", 4, r, PT_MSCHAP_USER_AUTO, &mode), PT_OK);
