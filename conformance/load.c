@@ -17,7 +17,7 @@
 #define LOAD_PINGS 3            /* pings per tunnel once it is up */
 #define LOAD_PING_GAP_US 200000
 #define LOAD_PING_WAIT_US 5000000
-#define LOAD_GRACE_US 5000000   /* setups under way when the duration ends get this long */
+#define LOAD_GRACE_US 5000000   /* setups under way when the duration ends get at least this long (else their --timeout) */
 
 enum lt_state { LT_CONNECTING, LT_SCCRP, LT_OCRP, LT_PPP, LT_PING, LT_UP, LT_DONE, LT_FAILED,
 		/* server role */ LS_SCCRQ, LS_OCRQ, LS_PPP, LS_UP };
@@ -703,14 +703,17 @@ int cf_load_run(const cf_opts *o)
 		return 2;
 	L->t_start = cf_now_us();
 	t_ramp_end = L->t_start + (int64_t)(o->duration * 1e6);
-	t_hard_end = t_ramp_end + LOAD_GRACE_US;
+	/* every attempt gets its whole set-up time (and its pings) after the last one starts */
+	t_hard_end = t_ramp_end + (setup_us + LOAD_PING_WAIT_US > LOAD_GRACE_US ? setup_us + LOAD_PING_WAIT_US : LOAD_GRACE_US);
 	for (;;) {
 		int n = 0, due;
 		int64_t wake;
 		now = cf_now_us();
-		/* client: start the attempts due by now at --rate, at most --load in all */
-		if (!L->server && now < t_ramp_end) {
-			due = o->rate > 0 ? (int)((double)(now - L->t_start) / 1e6 * o->rate) + 1 : o->load;
+		/* client: start the attempts due by now at --rate, at most --load in all; those due within the duration are all
+		   started, late if a slow pass of the loop fell behind (never dropped) */
+		if (!L->server && L->attempts < o->load) {
+			int64_t el = (now < t_ramp_end ? now : t_ramp_end) - L->t_start;
+			due = o->rate > 0 ? (int)((double)el / 1e6 * o->rate) + 1 : o->load;
 			if (due > o->load)
 				due = o->load;
 			while (L->attempts < due)
@@ -745,7 +748,8 @@ int cf_load_run(const cf_opts *o)
 			pl[n++] = NULL;
 		}
 		wake = now + 100000;
-		if (!L->server && now < t_ramp_end && o->rate > 0 && L->attempts < o->load) {
+		if (!L->server && o->rate > 0 && L->attempts < o->load &&
+		    L->attempts < (int)((double)(t_ramp_end - L->t_start) / 1e6 * o->rate) + 1) {
 			int64_t nxt = L->t_start + (int64_t)((double)L->attempts / o->rate * 1e6);
 			if (nxt < wake)
 				wake = nxt;
@@ -788,10 +792,11 @@ int cf_load_run(const cf_opts *o)
 		int w = 0;
 		for (int i = 0; i < L->nt; i++) {
 			lt *t = L->t[i];
-			int was_up = t->st == LT_UP || t->st == LS_UP;
+			int64_t was_up = t->t_up;
 			step(L, t, now, setup_us);
-			if (!was_up && (t->st == LT_UP || t->st == LS_UP))
-				t_last_up = now;
+			/* the setup rate counts a tunnel when IPCP and MPPE are up (its pings come after) */
+			if (!was_up && t->t_up)
+				t_last_up = t->t_up;
 			if (t->st == LT_FAILED && t->e)
 				lt_close(L, t);
 			if (t->st == LT_DONE || t->st == LT_FAILED) {
