@@ -65,3 +65,10 @@ $(REL)/bench/wordfloor: tools/bench/wordfloor.c $(REL)/libpptp.a $(LIB_HDRS)
 .PHONY: bench-wordlist
 bench-wordlist: bin/pptp-analyze $(REL)/bench/wordfloor build/captures/v-auth-649.pcap
 	BENCH_DIR=$(BENCH_DIR) REL=$(REL) sh tools/bench/wordlist.sh
+
+# make bench-load (issue 21): pptp-conform --load against its own server role (loopback, a network namespace) and the
+# lab's pptpd (tools/lab/peer-start --pool), side by side with the ratio; build/bench/load.json (tools/bench/load.sh)
+.PHONY: bench-load
+bench-load: bin/pptp-conform
+	BENCH_DIR=$(BENCH_DIR) sh tools/bench/load.sh
+bench: bench-load
