@@ -8,7 +8,8 @@
 #      range and connections for that many calls, 1 GiB guest; one TCG CPU) from the lab's namespace.
 # Prints the figures side by side with the ratio and writes build/bench/load.json (each run's own --json summary,
 # the ratios and whether the goal is met). POSIX sh; never part of make check. Needs root (network namespaces);
-# without the lab guest (make lab-guest) the pptpd column says why it is empty.
+# without the lab guest (make lab-guest), with BENCH_PPTPD=0, or while another lab guest runs (one at a time: it is
+# never stopped from here), the pptpd column says why it is empty.
 set -u
 DIR=${BENCH_DIR:-build/bench}
 C=${BENCH_CONFORM:-bin/pptp-conform}
@@ -59,12 +60,16 @@ fi
 
 # the lab's pptpd: one guest, booted for this run and stopped after it
 why_no_pptpd=
-if [ "$(id -u)" != 0 ]; then
+if [ "${BENCH_PPTPD:-1}" = 0 ]; then
+	why_no_pptpd="BENCH_PPTPD=0"
+elif [ "$(id -u)" != 0 ]; then
 	why_no_pptpd="not root"
 elif [ ! -f "$top/build/lab/vmlinuz" ] || [ ! -f "$top/build/lab/initrd.img" ]; then
 	why_no_pptpd="no lab guest (make lab-guest)"
 elif ! command -v qemu-system-x86_64 >/dev/null; then
 	why_no_pptpd="no qemu-system-x86_64 (make lab-deps)"
+elif [ -f "$top/build/lab/peer/qemu.pid" ] && kill -0 "$(cat "$top/build/lab/peer/qemu.pid")" 2>/dev/null; then
+	why_no_pptpd="a lab guest is already running (one at a time: tools/lab/peer-stop first)"
 else
 	if "$lab/peer-start" --role server --ppp-opts 'require-mschap-v2 require-mppe-128' --pool "$PN" >"$DIR/load-pptpd.peer.log" 2>&1; then
 		ip netns exec "$ns" sh -c 'ulimit -n 65536 2>/dev/null; exec "$@"' sh "$C" --target 192.0.2.1 --user alice \
@@ -74,10 +79,10 @@ else
 		tail -1 "$DIR/load-pptpd.jsonl" 2>/dev/null | jq -c 'select(.type == "load")' >"$DIR/load-pptpd.json" 2>/dev/null
 		[ -s "$DIR/load-pptpd.json" ] || { rm -f "$DIR/load-pptpd.json"; why_no_pptpd="the run gave no summary (see $DIR/load-pptpd.txt)"; }
 		cp "$top/build/lab/peer/console.log" "$DIR/load-pptpd.console.log" 2>/dev/null
+		"$lab/peer-stop" >/dev/null 2>&1
 	else
 		why_no_pptpd="peer-start failed (see $DIR/load-pptpd.peer.log)"
 	fi
-	"$lab/peer-stop" >/dev/null 2>&1
 fi
 
 # ---- the table and build/bench/load.json ----
