@@ -563,6 +563,19 @@ static void add_find(lad_arrow *a, const lad_find *f)
 		a->fmore++;
 }
 
+static int call_slot(lad_sess *s, int32_t call)
+{
+	for (int i = 0; i < s->ncalls; i++)
+		if (s->calls[i] == call)
+			return i;
+	if (s->ncalls < LAD_CALLS) {
+		s->calls[s->ncalls] = call;
+		return s->ncalls++;
+	}
+	s->many_calls = 1;
+	return -1;
+}
+
 static lad_arrow *add_arrow(pt_ladder *l, lad_sess *s, int kind, int dir, int32_t call, uint64_t pkt, int64_t ts,
 			    const char *label)
 {
@@ -576,6 +589,8 @@ static lad_arrow *add_arrow(pt_ladder *l, lad_sess *s, int kind, int dir, int32_
 	a.pkt = pkt;
 	a.ts = ts;
 	scopy(a.label, sizeof a.label, label);
+	if (call >= 0 && kind != AK_END)
+		(void)call_slot(s, call); /* a session with several calls names the call on each arrow */
 	flush_run(l, s);
 	push_raw(l, s, &a);
 	p = last_arrow(l, s);
@@ -643,18 +658,6 @@ static void begin_pkt(pt_ladder *l, size_t si, const pt_where *at)
 	l->cur_data[0] = 0;
 }
 
-static int call_slot(lad_sess *s, int32_t call)
-{
-	for (int i = 0; i < s->ncalls; i++)
-		if (s->calls[i] == call)
-			return i;
-	if (s->ncalls < LAD_CALLS) {
-		s->calls[s->ncalls] = call;
-		return s->ncalls++;
-	}
-	s->many_calls = 1;
-	return -1;
-}
 
 static void data_frame(pt_ladder *l, lad_sess *s, const char *lab)
 {
