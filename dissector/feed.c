@@ -6,6 +6,7 @@
 #include <epan/proto_data.h>
 #include <wsutil/wmem/wmem.h>
 
+#include "auditor.h"
 #include "mschap.h"
 #include "tcpreasm.h"
 #include "tunnel.h"
@@ -34,6 +35,13 @@ typedef struct ps_model {
 } ps_model;
 
 static ps_model *model;
+
+/*
+ * The security audit of the capture file (preference pptpsuite.audit; lib/auditor, as pptp-analyze --audit): made at
+ * the first IP datagram it needs, apart from the model, since traffic other than PPTP counts before the first PPTP
+ * packet too.  Its findings come at the end of the sequential pass, on the frames they name.
+ */
+static pt_audit *audit;
 
 /* The last frame of the sequential pass, whatever it carried: the end of input, as pptp-analyze sees it. */
 static uint32_t last_frame;
@@ -141,6 +149,25 @@ static void on_gre_call(void *user, const pt_where *at, const pt_call *k)
 	}
 }
 
+static pt_audit *audit_get(void)
+{
+	pt_audit_cfg cfg;
+
+	if (audit || !ps_audit_on)
+		return audit;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.guess_failures = ps_audit_guess_failures;
+	cfg.guess_window_us = (int64_t)ps_audit_guess_window * 1000000;
+	audit = pt_audit_new(&cfg);
+	return audit;
+}
+
+static void on_auth(void *user, const pt_where *at, const pt_call *k, int authenticator, const struct pt_auth_msg *m)
+{
+	(void)user;
+	pt_audit_auth(audit_get(), at, k, authenticator, m);
+}
+
 /* ---- lib/tcpreasm callbacks: the same glue as pptp-analyze's ---- */
 
 static void *tcp_open(void *user, const pt_tcp_key *key, int midstream, const pt_where *at)
@@ -217,6 +244,7 @@ static ps_model *model_get(void)
 	hooks.on_finding = on_finding;
 	hooks.on_inner = on_inner;
 	hooks.on_gre_call = on_gre_call;
+	hooks.on_auth = ps_audit_on ? on_auth : NULL;
 	model->tun = pt_tunnel_new(&cfg, &hooks);
 	model->sink.fn = on_finding;
 	model->tcp_ok = pt_tcp_init(&model->tcp, &tcp_ops, model, 0, 0) == PT_OK;
@@ -240,6 +268,8 @@ void ps_feed_init(void)
 
 void ps_feed_cleanup(void)
 {
+	pt_audit_free(audit);
+	audit = NULL;
 	if (!model)
 		return;
 	if (model->tcp_ok)
@@ -268,6 +298,8 @@ void ps_feed_postseq(void)
 	/* end of input in pptp-analyze's order: TCP streams, then the model */
 	pt_tcp_finish(&model->tcp, &model->sink, &end);
 	pt_tunnel_finish(model->tun, &end);
+	/* then the audit, as pptp-analyze --audit does */
+	pt_audit_finish(audit_get(), model->tun, &model->sink);
 }
 
 /* ---- feeding ---- */
@@ -378,9 +410,12 @@ void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo)
 	ps_model *m;
 	int v;
 
-	/* the ports first: nothing else is done for TCP that is not PPTP */
-	if (caplen < 4 || (tvb_get_ntohs(tvb, 0) != PT_TCP_PPTP_PORT && tvb_get_ntohs(tvb, 2) != PT_TCP_PPTP_PORT) ||
-	    !feed_ok(pinfo))
+	/* the ports first: nothing else is done for TCP that is not PPTP, but for the audit */
+	if (caplen >= 4 && tvb_get_ntohs(tvb, 0) != PT_TCP_PPTP_PORT && tvb_get_ntohs(tvb, 2) != PT_TCP_PPTP_PORT) {
+		ps_feed_other(tvb, pinfo, 6);
+		return;
+	}
+	if (caplen < 4 || !feed_ok(pinfo))
 		return;
 	memset(&ip, 0, sizeof ip);
 	v = ip16_of(&pinfo->src, ip.src);
@@ -397,4 +432,46 @@ void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo)
 	if (pt_tcp_parse(&c, &ip, &th, &m->sink, &at) == PT_OK)
 		pt_tcp_segment(&m->tcp, &ip, &th, th.payload, th.payload_len, &m->sink, &at);
 	m->pinfo = NULL;
+}
+
+/*
+ * The audit's view of an IP datagram that is neither TCP 1723 nor GRE (pptp-analyze --audit hands lib/auditor the
+ * same): its protocol, TCP ports from a valid header (lib/ip, as pptp-analyze parses it), UDP ports as RFC 768 has
+ * them, and the payload (an ICMP error about PPTP is the tunnel's).  Only on the first pass, with the preference on.
+ */
+void ps_feed_other(tvbuff_t *tvb, packet_info *pinfo, unsigned proto)
+{
+	unsigned caplen, wire;
+	const uint8_t *p;
+	pt_addr src, dst;
+	uint16_t sp = 0, dp = 0;
+	pt_cursor c;
+	pt_where at;
+	pt_audit *a;
+
+	if (!ps_audit_on || proto > 255 || !feed_ok(pinfo) || addr_of(&pinfo->src, &src) != 0 ||
+	    addr_of(&pinfo->dst, &dst) != 0 || !(a = audit_get()))
+		return;
+	caplen = tvb_captured_length(tvb);
+	wire = tvb_reported_length(tvb);
+	p = caplen ? tvb_get_ptr(tvb, 0, caplen) : NULL;
+	c = pt_cur(p, caplen);
+	at = where_of(pinfo);
+	if (proto == 6) {
+		pt_ip ip;
+		pt_tcp_hdr th;
+		memset(&ip, 0, sizeof ip);
+		ip.version = ip16_of(&pinfo->src, ip.src);
+		(void)ip16_of(&pinfo->dst, ip.dst);
+		ip.proto = 6;
+		ip.total_len = wire;
+		ip.truncated = caplen < wire;
+		if (pt_tcp_parse(&c, &ip, &th, NULL, &at) != PT_OK)
+			return;
+		sp = th.sport;
+		dp = th.dport;
+	} else if (proto == 17 && pt_peek_u16(&c, 0, &sp) == PT_OK) {
+		(void)pt_peek_u16(&c, 2, &dp);
+	}
+	pt_audit_other(a, &src, &dst, (uint8_t)proto, sp, dp, p, caplen, &at);
 }

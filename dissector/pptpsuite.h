@@ -46,6 +46,8 @@ void ps_feed_postseq(void);     /* the sequential pass is over: end of input for
 void ps_feed_frame(packet_info *pinfo);  /* every frame (a postdissector): notes the last one */
 void ps_feed_gre(tvbuff_t *tvb, packet_info *pinfo);
 void ps_feed_tcp(tvbuff_t *tvb, packet_info *pinfo);   /* a whole TCP segment (IP payload) */
+/* the payload of an IP datagram that is neither TCP 1723 nor GRE, for the audit (IP protocol proto) */
+void ps_feed_other(tvbuff_t *tvb, packet_info *pinfo, unsigned proto);
 ps_rec *ps_rec_get(packet_info *pinfo);    /* NULL when the frame has none */
 
 /* The credentials table (UAT pptpsuite_credentials). */
@@ -56,6 +58,11 @@ typedef struct ps_cred_row {
 } ps_cred_row;
 extern ps_cred_row *ps_cred_rows;
 extern unsigned ps_ncred_rows;
+
+/* Preferences of the security audit (pptpsuite.audit, .audit_guess_failures, .audit_guess_window): proto.c. */
+extern gboolean ps_audit_on;
+extern guint ps_audit_guess_failures;
+extern guint ps_audit_guess_window;   /* seconds */
 
 extern int proto_pptpsuite;
 

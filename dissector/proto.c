@@ -9,6 +9,7 @@
 #include <epan/uat.h>
 #include <wsutil/wmem/wmem.h>
 
+#include "auditor.h"
 #include "cursor.h"
 #include "mppe.h"
 #include "rules.h"
@@ -22,6 +23,7 @@ static int hf_rule = -1, hf_severity = -1, hf_rfc = -1, hf_message = -1, hf_conn
 static int hf_mppe_coherency = -1, hf_mppe_flushed = -1, hf_mppe_restart = -1, hf_mppe_compressed = -1;
 static int hf_mppe_encrypted = -1, hf_mppe_bits = -1, hf_mppe_stateless = -1, hf_mppe_mppc = -1;
 static int hf_decrypted = -1, hf_keys = -1;
+static int hf_advice = -1;
 static int hf_auth_verified = -1, hf_auth_user = -1, hf_auth_check = -1, hf_auth_forged = -1;
 
 static gint ett_pptpsuite = -1, ett_finding = -1, ett_mppe = -1;
@@ -30,6 +32,14 @@ static expert_field *ei_rules;        /* one per rule of the catalog, indexed by
 static expert_field ei_not_decrypted = EI_INIT;
 
 static dissector_handle_t gre_handle, tcp_handle, ppp_handle, data_handle;
+
+/* the security audit (lib/auditor): on by default, as pptp-analyze --audit's thresholds */
+gboolean ps_audit_on = TRUE;
+guint ps_audit_guess_failures = 5;
+guint ps_audit_guess_window = 300;
+
+/* IP protocols the audit hooks for traffic other than PPTP, and the stock handle of each (NULL: none) */
+static dissector_handle_t ip_stock[256];
 
 ps_cred_row *ps_cred_rows;
 unsigned ps_ncred_rows;
@@ -150,6 +160,10 @@ static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, c
 			it = proto_tree_add_string(ft, hf_from, tvb, 0, 0, dir_name(f->dir));
 			proto_item_set_generated(it);
 		}
+		if (pt_audit_advice(f->rule)) {
+			it = proto_tree_add_string(ft, hf_advice, tvb, 0, 0, pt_audit_advice(f->rule));
+			proto_item_set_generated(it);
+		}
 		expert_add_info_format(pinfo, ri, &ei_rules[f->rule], "%s: %s (%s)", rule->id, f->msg, rule->ref);
 	}
 }
@@ -176,6 +190,22 @@ static int dissect_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		ps_feed_tcp(tvb, pinfo);
 	n = call_dissector_with_data(tcp_handle, tvb, pinfo, tree, data);
 	return n ? n : (int)tvb_captured_length(tvb);
+}
+
+/*
+ * Every other IP protocol (pinfo->match_uint: the value the ip.proto table was searched with, the only way here):
+ * the datagram to the audit when its preference is on (traffic to or from a PPTP server besides TCP 1723 and GRE),
+ * then the stock dissector, or none (0: IP's own fallback, as without the hook).
+ */
+static int dissect_other_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+	unsigned v = pinfo->match_uint;
+
+	if (ps_audit_on && v < 256 && proto_is_protocol_enabled(find_protocol_by_id(proto_pptpsuite)))
+		ps_feed_other(tvb, pinfo, v);
+	if (v >= 256 || !ip_stock[v])
+		return 0;
+	return call_dissector_only(ip_stock[v], tvb, pinfo, tree, data);
 }
 
 /* PPP protocol 0x00FD (RFC 3078 3.1): the MPPE header, and the frame decrypted on the first pass. */
@@ -264,9 +294,10 @@ static void feed_postseq(void)
 	ps_feed_postseq();
 }
 
-static int rule_group(const char *id)
+static int rule_group(int rule, const char *id)
 {
-	if (g_str_has_prefix(id, "auth.") || g_str_has_prefix(id, "mppe.key."))
+	/* the audit's rules and those it groups with advice (lib/rules_audit.def) are security matters */
+	if (g_str_has_prefix(id, "auth.") || g_str_has_prefix(id, "mppe.key.") || pt_audit_advice(rule))
 		return PI_SECURITY;
 	if (strstr(id, ".truncated") || strstr(id, ".malformed"))
 		return PI_MALFORMED;
@@ -311,6 +342,7 @@ void proto_register_pptpsuite(void)
 		{ &hf_mppe_mppc, { "MPPC", "pptpsuite.mppe.mppc", FT_BOOLEAN, BASE_NONE, NULL, 0, "RFC 2118 compression negotiated", HFILL } },
 		{ &hf_keys, { "Keys", "pptpsuite.mppe.keys", FT_STRING, BASE_NONE, NULL, 0, "MPPE keys: derived, unavailable, not yet", HFILL } },
 		{ &hf_decrypted, { "Decrypted", "pptpsuite.decrypted", FT_BOOLEAN, BASE_NONE, NULL, 0, "The MPPE frame was decrypted to valid PPP", HFILL } },
+		{ &hf_advice, { "Advice", "pptpsuite.advice", FT_STRING, BASE_NONE, NULL, 0, "What to change, for a finding of the security audit", HFILL } },
 		{ &hf_auth_verified, { "Password verified", "pptpsuite.auth.verified", FT_BOOLEAN, BASE_NONE, NULL, 0, "The response matches the credentials given", HFILL } },
 		{ &hf_auth_user, { "User", "pptpsuite.auth.user", FT_STRING, BASE_NONE, NULL, 0, "The name in the response", HFILL } },
 		{ &hf_auth_check, { "Credential check", "pptpsuite.auth.check", FT_STRING, BASE_NONE, NULL, 0, "The outcome of checking the credentials", HFILL } },
@@ -340,7 +372,7 @@ void proto_register_pptpsuite(void)
 	ei = g_new0(ei_register_info, nrules);
 	for (size_t i = 0; i < nrules; i++) {
 		const pt_rule *r = pt_rule_get((int)i);
-		ei_register_info one = { &ei_rules[i], { g_strdup_printf("pptpsuite.expert.%s", r->id), rule_group(r->id),
+		ei_register_info one = { &ei_rules[i], { g_strdup_printf("pptpsuite.expert.%s", r->id), rule_group((int)i, r->id),
 							    rule_severity(r->sev), g_strdup_printf("%s (%s)", r->text, r->ref), EXPFILL } };
 		ei_rules[i].ei = EI_INIT_EI;
 		ei_rules[i].hf = EI_INIT_HF;
@@ -357,6 +389,17 @@ void proto_register_pptpsuite(void)
 	prefs_register_uat_preference(pm, "credentials", "Credentials",
 				      "User, password or NT hash: MS-CHAP responses are checked and MPPE keys derived from them",
 				      cred_uat);
+
+	prefs_register_bool_preference(pm, "audit", "Security audit",
+				       "Expert info of the security audit (as pptp-analyze --audit): no encryption, EAP downgrade, "
+				       "MS-CHAPv2 handshakes captured, MS-CHAPv1 LAN Manager responses, online guessing, and traffic "
+				       "other than TCP 1723 and GRE to or from a PPTP server (every IP datagram is looked at)",
+				       &ps_audit_on);
+	prefs_register_uint_preference(pm, "audit_guess_failures", "Guessing: failures",
+				       "Authentication failures of one user or from one address within the window that are "
+				       "reported as online guessing (0: 5)", 10, &ps_audit_guess_failures);
+	prefs_register_uint_preference(pm, "audit_guess_window", "Guessing: window (s)",
+				       "The window of the guessing check, in seconds (0: 300)", 10, &ps_audit_guess_window);
 
 	register_init_routine(feed_init);
 	register_cleanup_routine(feed_cleanup);
@@ -386,6 +429,23 @@ void proto_reg_handoff_pptpsuite(void)
 		dissector_add_uint("ip.proto", 6,
 				   create_dissector_handle_with_name_and_description(dissect_tcp_hook, -1,
 										     "pptpsuite_tcp", "TCP (pptpsuite)"));
+	/* the audit's hook on every other IP protocol, but those lib/ip reads through as pptp-analyze does: IP in IP (4,
+	 * 41: the inner datagram comes back here) and the IPv6 extension headers (0, 43, 44, 51, 60, 135, 139, 140: the
+	 * header after them does) */
+	if (ipt) {
+		/* added, not changed: Decode As resets changed entries when the preferences are read */
+		dissector_handle_t other = create_dissector_handle_with_name_and_description(dissect_other_hook, -1,
+											    "pptpsuite_ip", "IP protocol (pptpsuite audit)");
+		for (unsigned v = 1; v < 256; v++) {
+			switch (v) {
+			case 4: case 6: case 41: case 43: case 44: case 47: case 51: case 60: case 135: case 139:
+			case 140:
+				continue;
+			}
+			ip_stock[v] = dissector_get_uint_handle(ipt, v);
+			dissector_add_uint("ip.proto", v, other);
+		}
+	}
 	dissector_add_uint("ppp.protocol", 0x00fd, create_dissector_handle(dissect_mppe, proto_pptpsuite));
 	register_postdissector(create_dissector_handle(dissect_last, proto_pptpsuite));
 }

@@ -130,8 +130,68 @@ check_auth captures/real/chap-md5-noenc.pcap "$CRED_RIGHT" 1 "password verified"
 # the client of this session sent another password: the lab one is wrong for it
 check_auth captures/real/wrong-password.pcap "$CRED_RIGHT" 0 "wrong password"
 
+# ---- the security audit (lib/auditor, preference pptpsuite.audit): expert items on the audit's crafted captures ----
+# tshark -2 -z expert lists, under group Security, the audit.* items pptp-analyze --audit --json finds, rule for rule
+# and count for count; single pass (no -2) lists none (they are made at the end of the sequential pass); with the
+# preference off there are none; the messages read as the analyzer's.
+expert_audit() { # expert_audit CAPTURE [tshark options]: "count rule" lines of the audit.* items of -z expert
+	_c=$1
+	shift
+	ts "$_c" -q -z expert "$@" 2>/dev/null | awk '$2 == "Security" && $3 == "pptpsuite" && $4 ~ /^audit\./ { sub(/:$/, "", $4); n[$4] += $1 }
+		END { for (r in n) print n[r], r }' | sort -k2
+}
+analyzer_audit() { # analyzer_audit CAPTURE: the same from pptp-analyze --audit --json
+	"$ANALYZE" --audit --json --fail-on none "$1" 2>/dev/null | jq -r 'select(.type == "finding") | .rule' |
+		grep '^audit\.' | sort | uniq -c | awk '{ print $1, $2 }' | sort -k2
+}
+naudit=0
+for cap in build/captures/a-*.pcap build/captures/clean-pap.pcap build/captures/clean-mschapv2.pcap \
+	build/captures/t-negotiated-extras.pcap captures/real/pap-noenc.pcap captures/real/mschapv2-mppe128.pcap; do
+	[ -f "$cap" ] || { ko "$cap missing (make captures)"; continue; }
+	analyzer_audit "$cap" >"$out.a"
+	expert_audit "$cap" -2 >"$out.p"
+	naudit=$((naudit + $(awk '{ n += $1 } END { print n + 0 }' "$out.a")))
+	if [ -s "$out.a" ] || case $cap in *clean*) true ;; *) false ;; esac; then ok; else ko "$cap: pptp-analyze --audit finds no audit.* item"; fi
+	if cmp -s "$out.a" "$out.p"; then ok; else
+		ko "$cap: audit items differ (< pptp-analyze --audit, > tshark -2 -z expert)"
+		diff "$out.a" "$out.p" | head -6
+	fi
+	expert_audit "$cap" -2 -o pptpsuite.audit:FALSE >"$out.p"
+	if [ ! -s "$out.p" ]; then ok; else ko "$cap: audit items with pptpsuite.audit:FALSE: $(head -1 "$out.p")"; fi
+done
+echo "  audit: $naudit audit findings of pptp-analyze --audit listed by tshark -z expert"
+[ "$naudit" -gt 0 ] || ko "no audit findings compared"
+# the messages: the plugin's text is lib/auditor's, as pptp-analyze prints it
+audit_msg() { # audit_msg NAME CAPTURE PATTERN [tshark options]
+	_n=$1 _c=$2 _pat=$3
+	shift 3
+	if ts "$_c" -2 -q -z expert "$@" 2>/dev/null | grep -Eq -- "$_pat"; then ok; else ko "$_n: no /$_pat/ in tshark -2 -z expert on $_c"; fi
+}
+audit_msg eap-reject build/captures/a-eap-reject.pcap 'Security +pptpsuite +audit.auth.eap_downgrade: call 1: the PAC offered EAP; the PNS Configure-Rejected the Authentication-Protocol option \(packet 11\) and MS-CHAPv2 was negotiated instead'
+audit_msg eap-reject-none build/captures/a-eap-reject-none.pcap 'audit.auth.eap_downgrade: .*Configure-Rejected the Authentication-Protocol option \(packet 11\) and LCP opened with no authentication'
+audit_msg eap-nak build/captures/t-negotiated-extras.pcap 'audit.auth.eap_downgrade: call 1: the PAC offered EAP; the PNS refused it and asked for MS-CHAPv1 instead'
+# (-z expert cuts a summary at 256 characters: the whole message is the finding's pptpsuite.message)
+audit_msg filter build/captures/a-filter-open.pcap 'audit.filter.other_traffic: server 192.0.2.1: UDP 192.0.2.2:40000 > 192.0.2.1:161 \(1 packet\), TCP 192.0.2.2:50000 > 192.0.2.1:22 '
+f=$(ts build/captures/a-filter-open.pcap -2 -Y 'pptpsuite.rule == "audit.filter.other_traffic"' -T fields -e frame.number -e pptpsuite.message 2>/dev/null)
+case $f in "32	server 192.0.2.1: UDP"*"3 flows, 3 packets besides TCP 1723 and GRE: the server answers on other ports") ok ;;
+*) ko "filter: not on frame 32 (the first other packet) with the whole message: $f" ;; esac
+audit_msg guessing build/captures/a-auth-guessing.pcap 'audit.auth.guessing: 6 authentication failures for user "admin" within 25.0 s'
+audit_msg guessing-pref build/captures/a-auth-guessing.pcap 'audit.auth.guessing: 3 authentication failures for user "admin" within 10.0 s' \
+	-o pptpsuite.audit_guess_window:10 -o pptpsuite.audit_guess_failures:3
+n=$(expert_audit build/captures/a-auth-guessing.pcap -2 -o pptpsuite.audit_guess_failures:7 | wc -l)
+if [ "$n" -eq 0 ]; then ok; else ko "guessing: reported at 6 failures with pptpsuite.audit_guess_failures:7"; fi
+audit_msg lm build/captures/a-mschapv1-lm.pcap 'audit.mschapv1.lm_present: MS-CHAPv1 response of user "alice" carries a LAN Manager response'
+audit_msg v2-captured captures/real/mschapv2-mppe128.pcap 'audit.mschapv2.captured: MS-CHAPv2 handshake of user "alice" captured'
+audit_msg no-enc captures/real/pap-noenc.pcap 'audit.encryption.none: call 1: no MPPE negotiated'
+# the finding names its frame, with the advice beside it (pptpsuite.advice)
+f=$(ts build/captures/a-eap-reject.pcap -2 -Y 'pptpsuite.rule == "audit.auth.eap_downgrade"' -T fields -e frame.number -e pptpsuite.advice 2>/dev/null)
+case $f in "13	refuse the weaker methods on the side that offers EAP"*) ok ;; *) ko "eap-reject: the finding is not on frame 13 (the Configure-Ack) with its advice: $f" ;; esac
+# one pass: the audit speaks at the end of the sequential pass, which a single pass has no frame left for
+n=$(expert_audit build/captures/a-eap-reject.pcap | wc -l)
+if [ "$n" -eq 0 ]; then ok; else ko "one-pass tshark lists audit items: the docs say it does not"; fi
+
 # ---- agreement with pptp-analyze --json: the same findings on the same packets, every capture ----
-# Both get the same password: the lab's for real captures, for a crafted one the first password its source
+# pptp-analyze runs with --audit, as the plugin's audit preference is on by default.  Both get the same password: the lab's for real captures, for a crafted one the first password its source
 # (captures/crafted/NAME.txt) puts in a response, for any user.  pptp-analyze lists at most 20 findings of one rule
 # per (connection, call); the plugin's list is cut the same way.  Findings of pptp-analyze's own frame and IP layers
 # (cap.frame*, cap.ip*, cap.frag*) are left out: in Wireshark those layers are Wireshark's (and
@@ -157,12 +217,14 @@ plugin_findings() { # plugin_findings CAPTURE PASSWORD DECRYPTED_COUNT_FILE [-2]
 		END { print d + 0 > dec }' | sort -n -k1,1 -s
 }
 analyzer_findings() { # analyzer_findings CAPTURE PASSWORD DECRYPTED_COUNT_FILE
-	PPTP_PASSWORD=$2 "$ANALYZE" --json --fail-on none "$1" 2>/dev/null >"$3.json"
+	# shellcheck disable=SC2086
+	PPTP_PASSWORD=$2 "$ANALYZE" --json $AGREE_AUDIT --fail-on none "$1" 2>/dev/null >"$3.json"
 	jq -s '[.[] | select(.type == "call") | .decrypted] | add // 0' "$3.json" >"$3"
 	jq -r 'select(.type == "finding") | "\(.packet) \(.rule)"' "$3.json" |
 		grep -v " cap\.\(ip\|ipv4\|ipv6\|frag\|frame\)" | sort -n -k1,1 -s
 	rm -f "$3.json"
 }
+AGREE_AUDIT=--audit
 ncaps=0
 nfind=0
 ndec=0
@@ -190,6 +252,17 @@ for cap in $(real_captures) build/captures/*.pcap; do
 	fi
 done
 echo "  agreement: $ncaps captures, $nfind findings and $ndec decrypted frames of pptp-analyze compared"
+# and with the audit off on both sides (pptp-analyze without --audit, the plugin with pptpsuite.audit:FALSE)
+AGREE_AUDIT=
+for cap in build/captures/a-*.pcap build/captures/clean-pap.pcap captures/real/pap-noenc.pcap; do
+	pw=$(password_for "$cap")
+	analyzer_findings "$cap" "$pw" "$out.da" >"$out.a"
+	plugin_findings "$cap" "$pw" "$out.dp" -2 -o pptpsuite.audit:FALSE >"$out.p"
+	if cmp -s "$out.a" "$out.p"; then ok; else
+		ko "$cap: findings differ with the audit off (< pptp-analyze --json, > plugin with pptpsuite.audit:FALSE)"
+		diff "$out.a" "$out.p" | head -6
+	fi
+done
 [ "$ncaps" -gt 0 ] || ko "no captures (make captures)"
 
 # ---- never a crash, on any capture, with or without credentials; no PPTP, no pptpsuite ----
