@@ -30,7 +30,7 @@ static int digest(int algo, const pt_iov *v, size_t n, void *out)
 		return rc;
 	if (n == 0 || n > PT_IOV_MAX)
 		return PT_EINVAL;
-	memset(b, 0, sizeof b);
+	memset(b, 0, n * sizeof b[0]); /* only the n pieces given are read */
 	for (size_t i = 0; i < n; i++) {
 		/* libgcrypt takes non-const pointers but only reads them */
 		b[i].data = (void *)(uintptr_t)v[i].p;

@@ -1094,7 +1094,9 @@ int pt_pppobs_on_frame(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_si
 		return on_cp(o, kind, dir, f, sink, at, ev);
 	if (f->proto == PT_PPP_PAP || f->proto == PT_PPP_CHAP)
 		return on_auth(o, dir, f, sink, at, ev);
-	if (!pt_vs_name(pt_ppp_proto_vs, f->proto) && once(o, ONCE_UNKNOWN_PROTO, dir))
+	/* the two protocols of nearly every frame, both in the table, skip the walk through it */
+	if (f->proto != PT_PPP_COMP && f->proto != PT_PPP_IP && !pt_vs_name(pt_ppp_proto_vs, f->proto) &&
+	    once(o, ONCE_UNKNOWN_PROTO, dir))
 		pt_report(sink, PT_R_PPP_FRAME_UNKNOWN_PROTOCOL, at, "frame from %s with protocol 0x%04x",
 			  side_name(dir), f->proto);
 	if (pt_ppp_proto_is_link_control(f->proto))
