@@ -2,6 +2,7 @@
  * one worker in order (RFC 3078 7-8: its RC4 and coherency state is sequential), results applied in capture order. */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@
 #define WK_BIG 16384u            /* a frame above this runs on the reading thread, after everything before it */
 #define WK_HOLD_MAX (4u << 20)
 #define WK_BATCH 8u              /* a sleeping worker is woken once this many jobs wait for it (or someone waits) */
+#define WK_LOW 32u                /* a worker thread with fewer jobs waiting takes a new direction */
+#define WK_HIGH 128u              /* ... with more, the reading thread takes its directions over */
+#define WK_SPIN 256u              /* pauses before a thread sleeps */
 
 typedef struct wk_slot {
 	pt_mppe_job job;
@@ -44,10 +48,9 @@ typedef struct wk {
 	atomic_uint_fast64_t want;   /* the reading thread sleeps until done > want */
 	atomic_int sleeping;         /* the worker waits for tail to move */
 	atomic_int waiting;          /* the reading thread waits for done to pass want */
-	int stop;                    /* under mu */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;           /* the worker sleeps on it */
-	pthread_cond_t cv_main;      /* the reading thread sleeps on it */
+	atomic_int stop;
+	sem_t work;                  /* posted to wake the worker */
+	sem_t ready;                 /* posted to wake the reading thread */
 } wk;
 
 enum { E_JOB, E_FINDING, E_INNER };
@@ -70,6 +73,7 @@ typedef struct held_inner {
 typedef struct wk_dir {
 	uint8_t worker;
 	uint32_t n;                  /* jobs handed out, not yet applied */
+	uint64_t last;               /* the worker's slot of its latest job */
 } wk_dir;
 
 struct pa_workers {
@@ -87,6 +91,14 @@ struct pa_workers {
 
 /* ---- the worker ---- */
 
+/* A few microseconds of looking before sleeping: when the reading thread is busy it hands out a job every one or two. */
+static void spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
 static void *worker_main(void *arg)
 {
 	wk *k = arg;
@@ -94,16 +106,18 @@ static void *worker_main(void *arg)
 
 	for (;;) {
 		if (atomic_load(&k->tail) == d) {
-			int stop;
-			pthread_mutex_lock(&k->mu);
-			atomic_store(&k->sleeping, 1);
-			while (!k->stop && atomic_load(&k->tail) == d)
-				pthread_cond_wait(&k->cv, &k->mu);
-			atomic_store(&k->sleeping, 0);
-			stop = k->stop && atomic_load(&k->tail) == d;
-			pthread_mutex_unlock(&k->mu);
-			if (stop)
+			for (unsigned i = 0; i < WK_SPIN && atomic_load_explicit(&k->tail, memory_order_relaxed) == d; i++)
+				spin_pause();
+			if (atomic_load(&k->tail) != d)
+				continue;
+			if (atomic_load(&k->stop))
 				return NULL;
+			/* sleeping, then tail: the reading thread stores tail, then reads sleeping; one of us sees the other */
+			atomic_store(&k->sleeping, 1);
+			if (atomic_load(&k->tail) == d && !atomic_load(&k->stop))
+				while (sem_wait(&k->work) != 0 && errno == EINTR)
+					;
+			atomic_store(&k->sleeping, 0);
 			continue;
 		}
 		{
@@ -113,20 +127,19 @@ static void *worker_main(void *arg)
 		d++;
 		atomic_store(&k->done, d);
 		if (atomic_load(&k->waiting) && d > atomic_load(&k->want)) {
-			pthread_mutex_lock(&k->mu);
-			pthread_cond_signal(&k->cv_main);
-			pthread_mutex_unlock(&k->mu);
+			int one = 1;
+			if (atomic_compare_exchange_strong(&k->waiting, &one, 0))
+				sem_post(&k->ready);
 		}
 	}
 }
 
 static void wake(wk *k)
 {
-	if (atomic_load(&k->sleeping)) {
-		pthread_mutex_lock(&k->mu);
-		pthread_cond_signal(&k->cv);
-		pthread_mutex_unlock(&k->mu);
-	}
+	int one = 1;
+
+	if (atomic_load(&k->sleeping) && atomic_compare_exchange_strong(&k->sleeping, &one, 0))
+		sem_post(&k->work);
 }
 
 /* The reading thread: until slot seq has run (and, as it sleeps anyway, a few more). */
@@ -134,17 +147,22 @@ static void wait_done(wk *k, uint64_t seq)
 {
 	uint64_t want;
 
+	for (unsigned i = 0; i < WK_SPIN && atomic_load_explicit(&k->done, memory_order_relaxed) <= seq; i++)
+		spin_pause();
 	if (atomic_load(&k->done) > seq)
 		return;
 	want = seq + WK_BATCH < k->put ? seq + WK_BATCH : k->put - 1;
 	wake(k);
-	pthread_mutex_lock(&k->mu);
-	atomic_store(&k->want, want);
-	atomic_store(&k->waiting, 1);
-	while (atomic_load(&k->done) <= want)
-		pthread_cond_wait(&k->cv_main, &k->mu);
+	for (;;) {
+		/* want and waiting, then done: the worker stores done, then reads waiting */
+		atomic_store(&k->want, want);
+		atomic_store(&k->waiting, 1);
+		if (atomic_load(&k->done) > want)
+			break;
+		while (sem_wait(&k->ready) != 0 && errno == EINTR)
+			;
+	}
 	atomic_store(&k->waiting, 0);
-	pthread_mutex_unlock(&k->mu);
 }
 
 /* ---- start and stop ---- */
@@ -155,10 +173,8 @@ static void stop_all(pa_workers *w)
 		wk *k = &w->wk[i];
 		if (!k->started)
 			continue;
-		pthread_mutex_lock(&k->mu);
-		k->stop = 1;
-		pthread_cond_signal(&k->cv);
-		pthread_mutex_unlock(&k->mu);
+		atomic_store(&k->stop, 1);
+		sem_post(&k->work);
 		pthread_join(k->th, NULL);
 		k->started = 0;
 	}
@@ -171,9 +187,8 @@ void pa_workers_free(pa_workers *w)
 	stop_all(w);
 	for (int i = 0; i < w->n; i++) {
 		wk *k = &w->wk[i];
-		pthread_mutex_destroy(&k->mu);
-		pthread_cond_destroy(&k->cv);
-		pthread_cond_destroy(&k->cv_main);
+		sem_destroy(&k->work);
+		sem_destroy(&k->ready);
 		free(k->slots);
 		free(k->arena);
 	}
@@ -194,8 +209,8 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 	pa_workers *w;
 	int rc;
 
-	if (n < 1 || n > PA_MAX_THREADS) {
-		snprintf(err, errlen, "cannot start %d decryption threads (1 to %d)", n, PA_MAX_THREADS);
+	if (n < 2 || n > PA_MAX_THREADS) {
+		snprintf(err, errlen, "cannot decrypt on %d threads (2 to %d)", n, PA_MAX_THREADS);
 		return NULL;
 	}
 	if (!(w = calloc(1, sizeof *w)) || !(w->wk = calloc((size_t)n, sizeof *w->wk)) ||
@@ -219,9 +234,9 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 		atomic_init(&k->want, 0);
 		atomic_init(&k->sleeping, 0);
 		atomic_init(&k->waiting, 0);
-		pthread_mutex_init(&k->mu, NULL);
-		pthread_cond_init(&k->cv, NULL);
-		pthread_cond_init(&k->cv_main, NULL);
+		atomic_init(&k->stop, 0);
+		sem_init(&k->work, 0, 0);
+		sem_init(&k->ready, 0, 0);
 	}
 	for (int i = 0; i < n; i++) {
 		wk *k = &w->wk[i];
@@ -230,6 +245,8 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 			pa_workers_free(w);
 			return NULL;
 		}
+		if (i == 0)
+			continue; /* the reading thread itself */
 		if ((rc = pthread_create(&k->th, NULL, worker_main, k)) != 0) {
 			snprintf(err, errlen, "cannot start decryption threads: %s", strerror(rc));
 			pa_workers_free(w);
@@ -287,7 +304,7 @@ static int apply_head(pa_workers *w, int block)
 	if (e.kind == E_JOB) {
 		wk *k = &w->wk[e.worker];
 		wk_slot *s = &k->slots[e.seq % WK_SLOTS];
-		if (atomic_load(&k->done) <= e.seq) {
+		if (e.worker && atomic_load(&k->done) <= e.seq) {
 			if (!block)
 				return 0;
 			wait_done(k, e.seq);
@@ -345,7 +362,7 @@ void pa_workers_poll(pa_workers *w)
 
 void pa_workers_kick(pa_workers *w)
 {
-	for (int i = 0; i < w->n; i++)
+	for (int i = 1; i < w->n; i++)
 		if (w->wk[i].put != (uint64_t)atomic_load(&w->wk[i].done))
 			wake(&w->wk[i]);
 }
@@ -464,9 +481,41 @@ static void run_here(pa_workers *w, const pt_mppe_job *j)
 	w->applying = 0;
 }
 
+static uint64_t backlog(wk *k)
+{
+	return k->put - (uint64_t)atomic_load(&k->done);
+}
+
+/*
+ * Who decrypts this frame.  A direction's jobs run in order: while a worker thread still has one of its jobs to run,
+ * the next goes to that thread too, unless that thread is far behind (WK_HIGH jobs waiting): then the reading thread
+ * waits until the direction's last job there has run and takes the direction over (the thread was the bottleneck;
+ * it gets lighter).  A direction with nothing left to run goes to the least busy worker thread while it has fewer
+ * than WK_LOW jobs waiting, else to the reading thread, which decrypts it at once, straight from the packet: the
+ * threads are kept fed, and the reading thread decrypts what they cannot take.
+ */
+static int choose(pa_workers *w, const wk_dir *d)
+{
+	int best = 1;
+
+	if (d->n && d->worker) {
+		wk *k = &w->wk[d->worker];
+		if ((uint64_t)atomic_load(&k->done) <= d->last) {
+			if (backlog(k) < WK_HIGH)
+				return d->worker;
+			wait_done(k, d->last);
+			return 0;
+		}
+	}
+	for (int i = 2; i < w->n; i++)
+		if (backlog(&w->wk[i]) < backlog(&w->wk[best]))
+			best = i;
+	return backlog(&w->wk[best]) < WK_LOW ? best : 0;
+}
+
 void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 {
-	size_t di = (size_t)j->call * 2 + j->dir, need = j->in_len + j->out_cap + j->z_cap, off = 0;
+	size_t di = (size_t)j->call * 2 + j->dir, off = 0, need;
 	uint32_t consumed = 0;
 	wk_dir *d;
 	wk_slot *s;
@@ -480,23 +529,23 @@ void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 		return;
 	}
 	d = &w->dirs[di];
-	if (d->n) {
-		/* the direction's cipher state is with that worker until its jobs are applied */
-		best = d->worker;
-	} else {
-		best = 0;
-		for (int i = 1; i < w->n; i++)
-			if (w->wk[i].put - w->wk[i].head < w->wk[best].put - w->wk[best].head)
-				best = i;
-	}
+	best = choose(w, d);
 	k = &w->wk[best];
-	/* full: apply what came before until this worker has room (its oldest job is in the queue, so this ends;
+	/* on this thread: the frame is decrypted now; only the plaintext waits (when something waits before it) */
+	need = (best ? j->in_len : 0) + j->out_cap + j->z_cap;
+	/* full: apply what came before until there is room (this worker's oldest job is in the queue, so this ends;
 	 * applying only takes entries out, so the room in the queue stays) */
-	while (k->put - k->head >= WK_SLOTS || arena_take(k, need, &off, &consumed) != 0)
-		if (!apply_head(w, 1)) {
-			run_here(w, j);
-			return;
-		}
+	while (w->qlen && (k->put - k->head >= WK_SLOTS || arena_take(k, need, &off, &consumed) != 0))
+		apply_head(w, 1);
+	if (!w->qlen && !best) {
+		/* nothing before it: decrypt and apply at once, as on one thread */
+		run_here(w, j);
+		return;
+	}
+	if (!w->qlen && arena_take(k, need, &off, &consumed) != 0) {
+		run_here(w, j);
+		return;
+	}
 	memset(&e, 0, sizeof e);
 	e.kind = E_JOB;
 	e.worker = (uint8_t)best;
@@ -505,13 +554,20 @@ void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 	s = &k->slots[k->put % WK_SLOTS];
 	s->job = *j;
 	s->consumed = consumed;
+	d->worker = (uint8_t)best;
+	d->last = k->put;
+	d->n++;
+	k->put++;
+	if (!best) {
+		s->out = k->arena + off;
+		s->zout = s->out + j->out_cap;
+		pt_tunnel_job_run(&s->job, s->out, s->zout);
+		return;
+	}
 	memcpy(k->arena + off, j->in, j->in_len);
 	s->job.in = k->arena + off;
 	s->out = k->arena + off + j->in_len;
 	s->zout = s->out + j->out_cap;
-	d->worker = (uint8_t)best;
-	d->n++;
-	k->put++;
 	atomic_store(&k->tail, k->put);
 	if (k->put - atomic_load(&k->done) >= WK_BATCH)
 		wake(k);
