@@ -50,9 +50,9 @@ $(SAN)/libpptp.a: $(SAN_LIB_OBJS)
 
 bin/pptp-analyze: $(ANALYZER_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
 	@mkdir -p bin
-	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
+	$(CC) $(REL_CFLAGS) $(LDFLAGS) -pthread -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
 $(SAN)/pptp-analyze: $(ANALYZER_SRCS:%.c=$(SAN)/%.o) $(SAN)/libpptp.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
+	$(CC) $(SAN_CFLAGS) -pthread -o $@ $^ $(PCAP_LIBS) $(GCRYPT_LIBS)
 
 $(REL)/mkcap: $(MKCAP_SRCS:%.c=$(REL)/%.o) $(REL)/libpptp.a
 	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GCRYPT_LIBS)
