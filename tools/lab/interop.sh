@@ -85,8 +85,19 @@ run_other() { # run_other NAME PPP-OPTS POOL [pptp-conform args...]   (POOL: ppt
     "$here/peer-stop" >/dev/null 2>&1 || true
 }
 only pptpd-load && run_other pptpd-load 'require-mschap-v2 require-mppe-128' 100 --load 100 --rate 10 --duration 40 --timeout 30 --seed 0x10ad
-only pptpd-mutate && rm -rf "$out/findings"
-only pptpd-mutate && run_other pptpd-mutate 'require-mschap-v2 require-mppe-128' 8 --mutate --seed 7 --count 300 --findings "$out/findings"
+# the mutation run: one fresh guest per seed (a seed that kills pptpd leaves the next one a live target);
+# MUTATE_SEEDS and MUTATE_COUNT change the run (the figures of the last run are in build/interop/pptpd-mutate-SEED.*)
+mutate_seeds=${MUTATE_SEEDS:-7 11 23 42}
+mutate_count=${MUTATE_COUNT:-1200}
+if only pptpd-mutate; then
+    rm -rf "$out/findings" "$out"/pptpd-mutate-*.*
+    echo "$mutate_seeds" >"$out/pptpd-mutate.seeds"
+    for seed in $mutate_seeds; do
+        run_other "pptpd-mutate-$seed" 'require-mschap-v2 require-mppe-128' 8 --mutate --seed "$seed" --count "$mutate_count" \
+            --findings "$out/findings" --json "$out/pptpd-mutate-$seed.jsonl" --junit "$out/pptpd-mutate-$seed.xml" \
+            --pcap "$out/pptpd-mutate-$seed.pcap"
+    done
+fi
 runs="pptpd-mppe128 pptpd-mppe40 pptp-linux"
 
 # what pptp-analyze says of the run's own capture (the same password): the verdicts must agree
@@ -172,19 +183,49 @@ unclassified=0
     echo "$(cat "$out/pptpd-load.rc" 2>/dev/null):"
     echo
     sed 's/^/    /' "$out/pptpd-load.txt" 2>/dev/null
+    if [ -s "$top/build/bench/load.json" ]; then
+        echo
+        echo "pptpd beside pptp-conform's own server role, both measured in one run of \`make bench-load\`"
+        echo "(tools/bench/load.sh; pptpd with \`peer-start --pool $(jq -r '.pptpd.load // "?"' "$top/build/bench/load.json")\`,"
+        echo "pptp-conform's server on loopback in a network namespace; docs/performance.md has the whole table):"
+        echo
+        echo "| server | tunnels asked | rate asked | up | every ping answered | setup rate | setup p50 | p99 |"
+        echo "|---|---|---|---|---|---|---|---|"
+        jq -r '[["pptp-conform --listen --load", .self], ["pptp-conform, ceiling run", .ceiling], ["pptpd 1.4.0 (lab guest, 1 TCG CPU)", .pptpd]][]
+            | select(.[1] != null) | "| \(.[0]) | \(.[1].load) | \(.[1].rate)/s | \(.[1].up) | \(.[1].complete) | \(.[1].setup_rate * 10 | round / 10)/s | \(.[1].latency_ms.p50 | round) ms | \(.[1].latency_ms.p99 | round) ms |"' \
+            "$top/build/bench/load.json"
+        echo
+        echo "Ratio of the set-up rates: $(jq -r '.ratio.setup_rate // "-"' "$top/build/bench/load.json") (pptp-conform's server / pptpd, the same client)."
+    fi
     echo
     echo "## Mutation against pptpd"
     echo
-    echo "\`pptp-conform --target 192.0.2.1 --mutate --seed 7 --count 300\` (messages of every layer mutated from valid"
-    echo "templates, a liveness probe after each batch of 10), exit $(cat "$out/pptpd-mutate.rc" 2>/dev/null):"
+    echo "\`pptp-conform --target 192.0.2.1 --mutate --seed N --count $mutate_count\` for each seed, a fresh guest per seed"
+    echo "(pptpd with \`peer-start --pool 8\`): messages of every layer (control, GRE, LCP, authentication, CCP, MPPE data)"
+    echo "mutated from valid templates by seed and index, in batches of 10 on one connection with 0.1 s between messages;"
+    echo "after each batch a liveness probe (a fresh control connection and an Echo; every 10th a whole MS-CHAPv2 +"
+    echo "MPPE-128 session with 3 pings), a second try after 2 s before the target is called dead."
     echo
-    sed 's/^/    /' "$out/pptpd-mutate.txt" 2>/dev/null
+    echo "| seed | sent | control | GRE | LCP | auth | CCP | MPPE | not delivered | batches | probes (sessions) | pptpd | time |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    for seed in $(cat "$out/pptpd-mutate.seeds" 2>/dev/null); do
+        jq -r 'select(.type == "mutate") | "| \(.seed) | \(.sent) of \(.count) | \(.per_layer.control) | \(.per_layer.gre) | \(.per_layer.lcp) | \(.per_layer.auth) | \(.per_layer.ccp) | \(.per_layer.mppe) | \(.not_delivered) | \(.batches) | \(.probes) (\(.sessions)) | \(if .survived then "survived" else "FAILED: \(.finding | split("/") | last)" end) | \(.seconds | floor) s |"' \
+            "$out/pptpd-mutate-$seed.jsonl" 2>/dev/null || echo "| $seed | (no result: see build/interop/pptpd-mutate-$seed.txt) |"
+    done
+    echo
+    for seed in $(cat "$out/pptpd-mutate.seeds" 2>/dev/null); do
+        echo "Seed $seed, exit $(cat "$out/pptpd-mutate-$seed.rc" 2>/dev/null):"
+        echo
+        grep -v '^pptp-conform: mutate:' "$out/pptpd-mutate-$seed.txt" 2>/dev/null | tr '\r' '\n' | grep -v '^pptp-conform: mutate: ' | grep . | sed 's/^/    /'
+        echo
+    done
     for f in "$out"/findings/*.pptp; do
         [ -f "$f" ] || continue
-        echo
-        echo "A finding, $(basename "$f") (\`pptp-conform --replay FILE --target 192.0.2.1\` reproduces it):"
+        echo "A finding, $(basename "$f") (\`pptp-conform --replay FILE --target 192.0.2.1\` reproduces it; kept in"
+        echo "conformance/findings/ with its reproduction):"
         echo
         sed 's/^/    /' "$f" | cut -c1-200
+        echo
     done
     echo
     echo "## Observations outside the scenarios"
