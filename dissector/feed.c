@@ -36,6 +36,9 @@ typedef struct ps_model {
 
 static ps_model *model;
 
+/* what an empty tvb is read through: lib/ never gets a NULL cursor (NULL + 0 is undefined behaviour) */
+static const uint8_t ps_none[1];
+
 /*
  * The security audit of the capture file (preference pptpsuite.audit; lib/auditor, as pptp-analyze --audit): made at
  * the first IP datagram it needs, apart from the model, since traffic other than PPTP counts before the first PPTP
@@ -386,9 +389,9 @@ void ps_feed_gre(tvbuff_t *tvb, packet_info *pinfo)
 		return;
 	begin_frame(m, pinfo);
 	at = where_of(pinfo);
-	p = caplen ? tvb_get_ptr(tvb, 0, caplen) : NULL;
+	p = caplen ? tvb_get_ptr(tvb, 0, caplen) : ps_none;
 	m->frame_lo = p;
-	m->frame_hi = p ? p + caplen : NULL;
+	m->frame_hi = p + caplen;
 	pt_tunnel_gre(m->tun, &src, &dst, p, caplen, tvb_reported_length(tvb), &at);
 	m->frame_lo = m->frame_hi = NULL;
 	m->pinfo = NULL;
@@ -454,7 +457,7 @@ void ps_feed_other(tvbuff_t *tvb, packet_info *pinfo, unsigned proto)
 		return;
 	caplen = tvb_captured_length(tvb);
 	wire = tvb_reported_length(tvb);
-	p = caplen ? tvb_get_ptr(tvb, 0, caplen) : NULL;
+	p = caplen ? tvb_get_ptr(tvb, 0, caplen) : ps_none;
 	c = pt_cur(p, caplen);
 	at = where_of(pinfo);
 	if (proto == 6) {

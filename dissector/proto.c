@@ -213,7 +213,9 @@ static int dissect_mppe(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
 	const ps_rec *r = p_get_proto_data(pinfo->pool, pinfo, proto_pptpsuite, 2) ? NULL : ps_rec_get(pinfo);
 	unsigned caplen = tvb_captured_length(tvb);
-	const uint8_t *p = caplen ? tvb_get_ptr(tvb, 0, caplen < 2 ? caplen : 2) : NULL;
+	/* an empty frame: a cursor over a real octet, never over NULL (NULL + 0 is undefined behaviour) */
+	static const uint8_t none[1];
+	const uint8_t *p = caplen ? tvb_get_ptr(tvb, 0, caplen < 2 ? caplen : 2) : none;
 	pt_cursor c = pt_cur(p, caplen < 2 ? caplen : 2);
 	pt_mppe_hdr h;
 	proto_item *top, *it;
