@@ -1,9 +1,10 @@
 #!/bin/sh
-# tests/deb/run.sh: the Debian packages (debian/). Built from a copy of the tracked files by dpkg-buildpackage
+# tests/deb/run.sh: the Debian packages (debian/). Built from a copy of the tree (as git sees it) by dpkg-buildpackage
 # -us -uc -b (tools/deb/build.sh), lintian without an error, the hardening flags in every binary; then installed
 # with apt in a clean Debian 12 root made by mmdebstrap from Debian's packages (apt resolves the Depends there) and
 # run in it: both programs on the shipped captures, the manual pages, bash completion, tshark with the plugin as
-# an unprivileged user and as root; purged without leftovers.
+# an unprivileged user and as root; purged without leftovers; then the same tree built in that root with what
+# apt-get build-dep installs (debian/control's Build-Depends suffice).
 # Needs root (chroot, mounts in a private namespace) and deb.debian.org through apt: without them it FAILS, saying
 # why. The base root is cached as build/deb/bookworm-apt.tar and apt's downloads in build/deb/archives, so a
 # second run downloads nothing but the package lists. Every step is under timeout.
@@ -115,11 +116,11 @@ else
 	# shellcheck disable=SC2086
 	set -- $MIRRORS
 	unset IFS
-	if timeout 600 mmdebstrap --variant=apt --format=tar "$SUITE" "$base.tmp" "$@" >"$tmp/mmdebstrap.log" 2>&1 &&
-		mv "$base.tmp" "$base"; then
+	if timeout 600 mmdebstrap --variant=apt --format=tar "$SUITE" "$base.$$.tmp" "$@" >"$tmp/mmdebstrap.log" 2>&1 &&
+		mv "$base.$$.tmp" "$base"; then
 		echo "deb: base root $base made by mmdebstrap"
 	else
-		rm -f "$base.tmp"
+		rm -f "$base.$$.tmp"
 		ko "mmdebstrap --variant=apt $SUITE failed: is deb.debian.org reachable through apt? (make deps; /etc/apt/sources.list*)" \
 			"$(cat "$tmp/mmdebstrap.log")"
 		finish
@@ -237,4 +238,29 @@ done
 if [ -z "$left" ] && ! inroot tshark -G plugins 2>/dev/null | grep -q pptpsuite; then ok "apt-get purge removes every file"
 else ko "after apt-get purge:$left" "$out"; fi
 lap checks
+
+# ---- 7. Build-Depends: the same tree builds in the root with apt-get build-dep alone (build-essential and
+# debian/control's list), into packages that hold the same files as the ones built here ----
+if mkdir -p "$root/src" && sh tools/deb/build.sh --export "$root/src/pptp-suite"; then
+	out=$(T=900 inroot sh -c 'cd /src/pptp-suite &&
+		apt-get build-dep -y -q --no-install-recommends ./ >/tmp/build-dep.log 2>&1 || { tail -20 /tmp/build-dep.log; exit 1; }
+		DEB_BUILD_OPTIONS="parallel=2 noautodbgsym" dpkg-buildpackage -us -uc -b >/tmp/build.log 2>&1 ||
+			{ tail -30 /tmp/build.log; exit 1; }' 2>&1)
+	if [ $? -eq 0 ] && [ -f "$root/src/${deb_tools##*/}" ] && [ -f "$root/src/${deb_plugin##*/}" ]; then
+		ok "apt-get build-dep and dpkg-buildpackage -us -uc -b in the clean root"
+		same=1
+		for d in "$deb_tools" "$deb_plugin"; do
+			dpkg-deb -c "$d" | awk '{print $6}' | sort >"$tmp/a"
+			dpkg-deb -c "$root/src/${d##*/}" | awk '{print $6}' | sort >"$tmp/b"
+			cmp -s "$tmp/a" "$tmp/b" || { same=; diff "$tmp/a" "$tmp/b" | head -5; }
+		done
+		if [ -n "$same" ]; then ok "the packages built in the root hold the same files"
+		else ko "the packages built in the root differ from the ones built here"; fi
+	else
+		ko "build in the clean root: debian/control's Build-Depends are not enough" "$out"
+	fi
+else
+	ko "tools/deb/build.sh --export into the root"
+fi
+lap build-in-root
 finish
