@@ -68,6 +68,8 @@ hasnt guess-window 'warning audit.auth.guessing' $C/a-auth-guessing.pcap --audit
 has guess-window-3 '3 authentication failures for user "admin" within 10.0 s' $C/a-auth-guessing.pcap --audit --guess-window 10 --guess-failures 3
 has filter-open 'server 192.0.2.1: UDP 192.0.2.2:40000 > 192.0.2.1:161 \(1 packet\), TCP 192.0.2.2:50000 > 192.0.2.1:22 \(1 packet\), TCP 192.0.2.1:22 > 192.0.2.2:50000.*the server answers on other ports' $C/a-filter-open.pcap --audit
 hasnt filter-icmp-about-gre "audit.filter" $R/echo-timeout.pcap --audit
+# IPv6: ICMPv6 both ways, UDP behind a Hop-by-Hop header; the ICMPv6 error about a GRE packet is not counted
+has filter-open6 'server 2001:db8::1: ICMPv6 2001:db8::2 > 2001:db8::1 \(1 packet\), ICMPv6 2001:db8::1 > 2001:db8::2 \(1 packet\), UDP \[2001:db8::2\]:40001 > \[2001:db8::1\]:53 \(1 packet\); 3 flows, 3 packets besides TCP 1723 and GRE: the server answers on other ports' $C/a-filter-open6.pcap --audit
 hasnt filter-clean 'audit.filter.other_traffic' $C/clean-pap.pcap --audit
 hasnt filter-needs-audit 'audit.filter' $C/a-filter-open.pcap
 has enc-none 'call 1: no MPPE negotiated; 4 inner IP packets crossed the wire in clear' $C/clean-pap.pcap --audit
