@@ -44,6 +44,7 @@ void pa_usage(FILE *f)
 	      "  --credentials FILE      lines \"user:password\" or \"user::nthash\"\n"
 	      "  -w, --write-decrypted FILE  write the decrypted inner packets as a pcap\n"
 	      "  --show-keys             print derived keys (secrets: explicit opt-in)\n"
+	      "  --threads N             decrypt on N threads, the reading one among them (default: the online CPUs)\n"
 	      "Security audit\n"
 	      "  --audit                 security findings with advice (no credentials needed); reads all traffic, not only PPTP\n"
 	      "  --wordlist FILE         try every word against the captured PAP/CHAP/MS-CHAP handshakes (users and line numbers)\n"
