@@ -5,12 +5,14 @@
 #define pt_rc4_open pt_rc4_open_gcrypt
 #define pt_rc4_setkey pt_rc4_setkey_gcrypt
 #define pt_rc4_crypt pt_rc4_crypt_gcrypt
+#define pt_rc4_crypt_to pt_rc4_crypt_to_gcrypt
 #define pt_rc4_close pt_rc4_close_gcrypt
 #include "../../lib/crypto.c"
 #undef pt_sha1
 #undef pt_rc4_open
 #undef pt_rc4_setkey
 #undef pt_rc4_crypt
+#undef pt_rc4_crypt_to
 #undef pt_rc4_close
 
 #include <stdlib.h>
@@ -24,6 +26,7 @@ int pt_sha1(const pt_iov *v, size_t n, uint8_t out[PT_SHA1_LEN]);
 int pt_rc4_open(pt_rc4 *r);
 int pt_rc4_setkey(pt_rc4 *r, const uint8_t *key, size_t len);
 int pt_rc4_crypt(pt_rc4 *r, uint8_t *buf, size_t len);
+int pt_rc4_crypt_to(pt_rc4 *r, uint8_t *out, const uint8_t *in, size_t len);
 void pt_rc4_close(pt_rc4 *r);
 
 int pt_sha1(const pt_iov *v, size_t n, uint8_t out[PT_SHA1_LEN])
@@ -65,6 +68,15 @@ int pt_rc4_crypt(pt_rc4 *r, uint8_t *buf, size_t len)
 		return PT_ESTATE;
 	if (len)
 		RC4(r->hd, len, buf, buf);
+	return PT_OK;
+}
+
+int pt_rc4_crypt_to(pt_rc4 *r, uint8_t *out, const uint8_t *in, size_t len)
+{
+	if (!r->hd)
+		return PT_ESTATE;
+	if (len)
+		RC4(r->hd, len, in, out);
 	return PT_OK;
 }
 
