@@ -273,7 +273,8 @@ void pt_audit_other(pt_audit *a, const pt_addr *src, const pt_addr *dst, uint8_t
 
 	if (!a)
 		return;
-	if ((proto == 1 || proto == 58) && icmp_about_pptp(proto, payload, len))
+	/* (no cursor over NULL: NULL + 0 is undefined behaviour) */
+	if ((proto == 1 || proto == 58) && payload && icmp_about_pptp(proto, payload, len))
 		return;
 	s.port = sport;
 	d.port = dport;
