@@ -22,13 +22,18 @@
 #define WK_BIG 16384u            /* a frame above this runs on the reading thread, after everything before it */
 #define WK_HOLD_MAX (4u << 20)
 #define WK_BATCH 8u              /* a sleeping worker is woken once this many jobs wait for it (or someone waits) */
-#define WK_LOW 32u                /* a worker thread with fewer jobs waiting takes a new direction */
-#define WK_HIGH 128u              /* ... with more, the reading thread takes its directions over */
+#define WK_SLACK 2000000u         /* ns of work one thread may be ahead of another before a direction moves */
+#define WK_PACKET_NS 700u         /* the reading thread's own work on a packet, and a stateful job's */
+#define WK_REKEY_NS 1600u         /* a stateless job */
+#define WK_BYTE_NS 2u
+#define WK_MPPC_NS 3u
 #define WK_SPIN 256u              /* pauses before a thread sleeps */
 
 typedef struct wk_slot {
 	pt_mppe_job job;
 	uint8_t *out, *zout;
+	uint8_t lazy;                /* the reading thread's, not run yet: its direction waits for a worker's job */
+	uint64_t next_lazy;          /* the direction's next such job (slot + 1), 0 none */
 	uint32_t consumed;           /* arena octets, with what a wrap skipped */
 } wk_slot;
 
@@ -74,6 +79,11 @@ typedef struct wk_dir {
 	uint8_t worker;
 	uint32_t n;                  /* jobs handed out, not yet applied */
 	uint64_t last;               /* the worker's slot of its latest job */
+	uint8_t last_lazy;           /* taken over from a worker thread whose last job of it has not run: the reading
+	                              * thread's jobs of it wait (lazy_head ... lazy_tail, slot + 1) */
+	uint8_t dep_worker;
+	uint64_t dep_seq;            /* ... for that job */
+	uint64_t lazy_head, lazy_tail;
 } wk_dir;
 
 struct pa_workers {
@@ -87,6 +97,9 @@ struct pa_workers {
 	wk_dir *dirs;                /* by call * 2 + direction */
 	size_t ndirs;
 	uint8_t *scratch;            /* jobs run on the reading thread */
+	uint64_t cost[PA_MAX_THREADS]; /* work handed to each thread so far (choose) */
+	size_t *lazy_dirs;           /* the directions with last_lazy set */
+	size_t nlazy;
 };
 
 /* ---- the worker ---- */
@@ -200,6 +213,7 @@ void pa_workers_free(pa_workers *w)
 	free(w->wk);
 	free(w->q);
 	free(w->dirs);
+	free(w->lazy_dirs);
 	free(w->scratch);
 	free(w);
 }
@@ -293,6 +307,36 @@ static int q_push(pa_workers *w, const wk_ent *e)
 	return 0;
 }
 
+/* Run the reading thread's waiting jobs of a direction, in order, once the worker's job they wait for has run. */
+static int lazy_ready(pa_workers *w, const wk_dir *d)
+{
+	return (uint64_t)atomic_load(&w->wk[d->dep_worker].done) > d->dep_seq;
+}
+
+static void run_lazy(pa_workers *w, size_t di)
+{
+	wk_dir *d = &w->dirs[di];
+	wk *m = &w->wk[0];
+
+	if (!d->last_lazy)
+		return;
+	if (!lazy_ready(w, d))
+		wait_done(&w->wk[d->dep_worker], d->dep_seq);
+	for (uint64_t s1 = d->lazy_head; s1;) {
+		wk_slot *s = &m->slots[(s1 - 1) % WK_SLOTS];
+		pt_tunnel_job_run(&s->job, s->out, s->zout);
+		s->lazy = 0;
+		s1 = s->next_lazy;
+	}
+	d->lazy_head = d->lazy_tail = 0;
+	d->last_lazy = 0;
+	for (size_t i = 0; i < w->nlazy; i++)
+		if (w->lazy_dirs[i] == di) {
+			w->lazy_dirs[i] = w->lazy_dirs[--w->nlazy];
+			break;
+		}
+}
+
 /* Hand back the oldest entry; without block, only if it is ready.  1 if one was handed back. */
 static int apply_head(pa_workers *w, int block)
 {
@@ -309,6 +353,8 @@ static int apply_head(pa_workers *w, int block)
 				return 0;
 			wait_done(k, e.seq);
 		}
+		if (s->lazy)
+			run_lazy(w, (size_t)s->job.call * 2 + s->job.dir);
 		w->qhead = (w->qhead + 1) % w->qcap;
 		w->qlen--;
 		w->applying = 1;
@@ -341,6 +387,10 @@ void pa_workers_sync(pa_workers *w, int32_t call)
 	size_t i;
 
 	if (call < 0) {
+		/* one wait per thread for all it has, then everything in order */
+		for (int t = 1; t < w->n; t++)
+			if (w->wk[t].put)
+				wait_done(&w->wk[t], w->wk[t].put - 1);
 		while (w->qlen)
 			apply_head(w, 1);
 		return;
@@ -348,12 +398,19 @@ void pa_workers_sync(pa_workers *w, int32_t call)
 	i = (size_t)call * 2;
 	if (i + 1 >= w->ndirs)
 		return;
+	/* one wait for the call's last job on each thread (a thread runs its jobs in order), then apply up to them */
+	for (size_t j = i; j < i + 2; j++)
+		if (w->dirs[j].n && w->dirs[j].worker)
+			wait_done(&w->wk[w->dirs[j].worker], w->dirs[j].last);
 	while (w->dirs[i].n || w->dirs[i + 1].n)
 		apply_head(w, 1);
 }
 
 void pa_workers_poll(pa_workers *w)
 {
+	for (size_t i = w->nlazy; i-- > 0;)
+		if (i < w->nlazy && lazy_ready(w, &w->dirs[w->lazy_dirs[i]]))
+			run_lazy(w, w->lazy_dirs[i]);
 	while (apply_head(w, 0))
 		;
 	if (w->held_bytes > WK_HOLD_MAX)
@@ -432,7 +489,7 @@ void pa_workers_hold_inner(pa_workers *w, const pt_where *at, uint16_t proto, co
 
 static int dirs_fit(pa_workers *w, size_t i)
 {
-	size_t n;
+	size_t n, *nl;
 	wk_dir *nd;
 
 	if (i < w->ndirs)
@@ -440,6 +497,10 @@ static int dirs_fit(pa_workers *w, size_t i)
 	n = w->ndirs ? w->ndirs : 64;
 	while (n <= i)
 		n *= 2;
+	/* lazy_dirs holds each direction at most once */
+	if (!(nl = realloc(w->lazy_dirs, n * sizeof *nl)))
+		return -1;
+	w->lazy_dirs = nl;
 	if (!(nd = realloc(w->dirs, n * sizeof *nd)))
 		return -1;
 	memset(nd + w->ndirs, 0, (n - w->ndirs) * sizeof *nd);
@@ -481,36 +542,45 @@ static void run_here(pa_workers *w, const pt_mppe_job *j)
 	w->applying = 0;
 }
 
-static uint64_t backlog(wk *k)
+/* The work a job brings, in nanoseconds on the machine the bench ran on: a stateless packet changes key (SHA-1 and two
+ * RC4 key schedules, RFC 3078 7.1), a stateful one rarely; RC4 over the data; MPPC over it once more. */
+static uint64_t job_cost(const pt_mppe_job *j)
 {
-	return k->put - (uint64_t)atomic_load(&k->done);
+	return (j->stateless ? WK_REKEY_NS : WK_PACKET_NS) + j->in_len * (j->z_cap ? WK_BYTE_NS + WK_MPPC_NS : WK_BYTE_NS);
 }
 
 /*
- * Who decrypts this frame.  A direction's jobs run in order: while a worker thread still has one of its jobs to run,
- * the next goes to that thread too, unless that thread is far behind (WK_HIGH jobs waiting): then the reading thread
- * waits until the direction's last job there has run and takes the direction over (the thread was the bottleneck;
- * it gets lighter).  A direction with nothing left to run goes to the least busy worker thread while it has fewer
- * than WK_LOW jobs waiting, else to the reading thread, which decrypts it at once, straight from the packet: the
- * threads are kept fed, and the reading thread decrypts what they cannot take.
+ * Who decrypts this frame.  Each thread is given about the same work (w->cost: what it was handed, the reading
+ * thread's own work on every packet included), within WK_SLACK.  A direction's jobs run in order: while a worker thread
+ * still has one of its jobs to run, the next goes to that thread too, unless it is WK_SLACK ahead of the reading
+ * thread: then the reading thread takes the direction over, its jobs waiting (*lazy) until that last one has run
+ * (nobody waits).  A direction the reading thread decrypts goes to the least loaded worker thread when the reading
+ * thread is WK_SLACK ahead of it; a direction with nothing left anywhere goes to the least loaded of all.  The reading
+ * thread decrypts its own straight from the packet.
  */
-static int choose(pa_workers *w, const wk_dir *d)
+static int choose(pa_workers *w, wk_dir *d, int *lazy)
 {
 	int best = 1;
 
-	if (d->n && d->worker) {
-		wk *k = &w->wk[d->worker];
-		if ((uint64_t)atomic_load(&k->done) <= d->last) {
-			if (backlog(k) < WK_HIGH)
-				return d->worker;
-			wait_done(k, d->last);
-			return 0;
-		}
+	*lazy = 0;
+	if (d->last_lazy) {
+		*lazy = 1;
+		return 0;
+	}
+	if (d->n && d->worker && (uint64_t)atomic_load(&w->wk[d->worker].done) <= d->last) {
+		if (w->cost[d->worker] < w->cost[0] + WK_SLACK)
+			return d->worker;
+		d->dep_worker = d->worker;
+		d->dep_seq = d->last;
+		*lazy = 1;
+		return 0;
 	}
 	for (int i = 2; i < w->n; i++)
-		if (backlog(&w->wk[i]) < backlog(&w->wk[best]))
+		if (w->cost[i] < w->cost[best])
 			best = i;
-	return backlog(&w->wk[best]) < WK_LOW ? best : 0;
+	if (d->n && !d->worker)
+		return w->cost[0] > w->cost[best] + WK_SLACK ? best : 0;
+	return w->cost[best] < w->cost[0] ? best : 0;
 }
 
 void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
@@ -521,7 +591,7 @@ void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 	wk_slot *s;
 	wk_ent e;
 	wk *k;
-	int best;
+	int best, lazy;
 
 	if (j->call < 0 || j->dir > 1 || j->in_len > WK_BIG || j->out_cap > WK_BIG || j->z_cap > PT_MPPC_HIST ||
 	    dirs_fit(w, di) != 0 || q_room(w) != 0) {
@@ -529,16 +599,20 @@ void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 		return;
 	}
 	d = &w->dirs[di];
-	best = choose(w, d);
+	if (d->last_lazy && lazy_ready(w, d))
+		run_lazy(w, di);
+	best = choose(w, d, &lazy);
+	w->cost[0] += WK_PACKET_NS;
+	w->cost[best] += job_cost(j);
 	k = &w->wk[best];
-	/* on this thread: the frame is decrypted now; only the plaintext waits (when something waits before it) */
-	need = (best ? j->in_len : 0) + j->out_cap + j->z_cap;
-	/* full: apply what came before until there is room (this worker's oldest job is in the queue, so this ends;
+	/* decrypted now on this thread, only the plaintext waits; otherwise the frame is copied too */
+	need = (best || lazy ? j->in_len : 0) + j->out_cap + j->z_cap;
+	/* full: apply what came before until there is room (this thread's oldest job is in the queue, so this ends;
 	 * applying only takes entries out, so the room in the queue stays) */
 	while (w->qlen && (k->put - k->head >= WK_SLOTS || arena_take(k, need, &off, &consumed) != 0))
 		apply_head(w, 1);
 	if (!w->qlen && !best) {
-		/* nothing before it: decrypt and apply at once, as on one thread */
+		/* nothing before it (any waiting job of the direction ran on the way): decrypt and apply at once */
 		run_here(w, j);
 		return;
 	}
@@ -554,11 +628,13 @@ void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 	s = &k->slots[k->put % WK_SLOTS];
 	s->job = *j;
 	s->consumed = consumed;
+	s->lazy = (uint8_t)lazy;
+	s->next_lazy = 0;
 	d->worker = (uint8_t)best;
 	d->last = k->put;
 	d->n++;
 	k->put++;
-	if (!best) {
+	if (!best && !lazy) {
 		s->out = k->arena + off;
 		s->zout = s->out + j->out_cap;
 		pt_tunnel_job_run(&s->job, s->out, s->zout);
@@ -568,6 +644,18 @@ void pa_workers_submit(pa_workers *w, const pt_mppe_job *j)
 	s->job.in = k->arena + off;
 	s->out = k->arena + off + j->in_len;
 	s->zout = s->out + j->out_cap;
+	if (lazy) {
+		/* the direction's chain of waiting jobs; dirs_fit keeps room for every direction in lazy_dirs */
+		if (d->lazy_tail)
+			k->slots[(d->lazy_tail - 1) % WK_SLOTS].next_lazy = d->last + 1;
+		else
+			d->lazy_head = d->last + 1;
+		d->lazy_tail = d->last + 1;
+		if (!d->last_lazy)
+			w->lazy_dirs[w->nlazy++] = di;
+		d->last_lazy = 1;
+		return;
+	}
 	atomic_store(&k->tail, k->put);
 	if (k->put - atomic_load(&k->done) >= WK_BATCH)
 		wake(k);
