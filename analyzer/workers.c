@@ -23,6 +23,7 @@
 #define WK_HOLD_MAX (4u << 20)
 #define WK_BATCH 8u              /* a sleeping worker is woken once this many jobs wait for it (or someone waits) */
 #define WK_SLACK 2000000u         /* ns of work one thread may be ahead of another before a direction moves */
+#define WK_BEHIND 256u            /* jobs waiting on a worker thread: it takes no new direction past half, keeps none past it */
 #define WK_PACKET_NS 700u         /* the reading thread's own work on a packet, and a stateful job's */
 #define WK_REKEY_NS 1600u         /* a stateless job */
 #define WK_BYTE_NS 2u
@@ -542,6 +543,11 @@ static void run_here(pa_workers *w, const pt_mppe_job *j)
 	w->applying = 0;
 }
 
+static uint64_t backlog(wk *k)
+{
+	return k->put - (uint64_t)atomic_load(&k->done);
+}
+
 /* The work a job brings, in nanoseconds on the machine the bench ran on: a stateless packet changes key (SHA-1 and two
  * RC4 key schedules, RFC 3078 7.1), a stateful one rarely; RC4 over the data; MPPC over it once more. */
 static uint64_t job_cost(const pt_mppe_job *j)
@@ -568,7 +574,7 @@ static int choose(pa_workers *w, wk_dir *d, int *lazy)
 		return 0;
 	}
 	if (d->n && d->worker && (uint64_t)atomic_load(&w->wk[d->worker].done) <= d->last) {
-		if (w->cost[d->worker] < w->cost[0] + WK_SLACK)
+		if (w->cost[d->worker] < w->cost[0] + WK_SLACK && backlog(&w->wk[d->worker]) < WK_BEHIND)
 			return d->worker;
 		d->dep_worker = d->worker;
 		d->dep_seq = d->last;
@@ -578,6 +584,9 @@ static int choose(pa_workers *w, wk_dir *d, int *lazy)
 	for (int i = 2; i < w->n; i++)
 		if (w->cost[i] < w->cost[best])
 			best = i;
+	/* a thread that is behind anyway (it gets no CPU: a loaded machine) takes nothing new */
+	if (backlog(&w->wk[best]) >= WK_BEHIND / 2)
+		return 0;
 	if (d->n && !d->worker)
 		return w->cost[0] > w->cost[best] + WK_SLACK ? best : 0;
 	return w->cost[best] < w->cost[0] ? best : 0;
