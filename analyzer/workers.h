@@ -20,7 +20,8 @@ typedef struct pa_workers_out {
 	void (*inner)(void *user, const pt_where *at, uint16_t proto, const uint8_t *data, size_t len);
 } pa_workers_out;
 
-/* n worker threads (1 .. PA_MAX_THREADS); NULL and one line in err when they cannot be had (no thread is left). */
+/* Decrypting on n threads (2 .. PA_MAX_THREADS): the caller (the reading thread) and n - 1 worker threads; NULL and one
+ * line in err when they cannot be had (no thread is left). */
 pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t errlen);
 int pa_workers_count(const pa_workers *w);
 
