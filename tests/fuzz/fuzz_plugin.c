@@ -52,16 +52,16 @@
 
 #define FP_MAX_FRAMES 128
 
-/* the frames of the input being dissected, for get_frame_ts: numbers base+1 .. base+n */
+/* the time of every frame of the session so far (frame numbers 1 .. n), for get_frame_ts: a stock dissector may ask
+ * for a frame of an earlier input of the same session */
 struct packet_provider_data {
-	frame_data *fd;
-	uint32_t base, n;
+	nstime_t *ts;
+	uint32_t n, cap;
 };
 
 static struct packet_provider_data fp_prov;
 static epan_t *fp_epan;
 static unsigned fp_inputs, fp_session_max = 4096;
-static uint32_t fp_next_num;
 static void fp_session_end(void);
 
 static column_info fp_cinfo;
@@ -82,9 +82,9 @@ static void fp_stats_print(void)
 
 static const nstime_t *fp_frame_ts(struct packet_provider_data *prov, guint32 num)
 {
-	if (!prov || num <= prov->base || num > prov->base + prov->n)
+	if (!prov || num == 0 || num > prov->n)
 		return NULL;
-	return &prov->fd[num - prov->base - 1].abs_ts;
+	return &prov->ts[num - 1];
 }
 
 static const struct packet_provider_funcs fp_funcs = { fp_frame_ts, NULL, NULL, NULL };
@@ -231,6 +231,7 @@ static void fp_session_end(void)
 	if (fp_epan)
 		epan_free(fp_epan);
 	fp_epan = NULL;
+	fp_prov.n = 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -268,15 +269,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fp_prov.n = 0;
 		fp_epan = epan_new(&fp_prov, &fp_funcs);
 		fp_inputs = 0;
-		fp_next_num = 0;
 	} else {
 		ps_feed_init();
 	}
 	fp_inputs++;
-	fp_prov.fd = fd;
-	fp_prov.base = fp_next_num;
-	fp_prov.n = 0;
-	fp_next_num += n;
+	if (fp_prov.n + n > fp_prov.cap) {
+		nstime_t *t = realloc(fp_prov.ts, (fp_prov.n + n + 4096) * sizeof *t);
+		if (!t)
+			abort();
+		fp_prov.ts = t;
+		fp_prov.cap = fp_prov.n + n + 4096;
+	}
 
 	/* the first, sequential pass: the plugin's model is fed here */
 	edt = epan_dissect_new(fp_epan, (mode & 1) != 0, (mode & 1) != 0);
@@ -284,9 +287,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wtap_rec rec;
 
 		fp_rec(&rec, &fr[i]);
-		frame_data_init(&fd[i], fp_prov.base + i + 1, &rec, 0, cum);
+		frame_data_init(&fd[i], fp_prov.n + 1, &rec, 0, cum);
 		wtap_rec_cleanup(&rec);
-		fp_prov.n = i + 1;
+		fp_prov.ts[fp_prov.n++] = fr[i].ts;
 		frame_data_set_before_dissect(&fd[i], &elapsed, &ref, prev);
 		fp_dissect(edt, &fr[i], &fd[i], (mode & 2) ? &fp_cinfo : NULL);
 		frame_data_set_after_dissect(&fd[i], &cum);
@@ -318,8 +321,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		frame_data_destroy(&fd[i]);
 		free(fr[i].data);
 	}
-	fp_prov.fd = NULL;
-	fp_prov.n = 0;
 	if (fp_session_max == 1)
 		fp_session_end();
 	return 0;
