@@ -38,7 +38,8 @@
  * its init routine does at a file's opening), the first pass over every frame, the end of the sequential pass
  * (its postseq routine: the model's end of input), a second pass over the same frames as visited ones with a
  * visible tree whose every label is formatted, optionally a third without a tree.  The credentials are the
- * lab's: alice / wonderland42 (decryption runs) and an NT-hash row for another user.
+ * lab's, alice / wonderland42, those of the crafted captures (User / clientPass, any user / secret), and an
+ * NT-hash row for another user: decryption and the password checks run.
  *
  * An epan session (epan_new: every protocol's init routine, and the name resolution files re-read, 50-250 ms;
  * and libwireshark 4.0.17 keeps about 11 MB of each until epan_cleanup, measured over 40 sessions) costs far more
@@ -138,6 +139,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	prefs_p = epan_load_settings();
 	fp_pref("uat:pptpsuite_credentials:\"alice\",\"wonderland42\",\"\"");
 	fp_pref("uat:pptpsuite_credentials:\"carol\",\"\",\"0123456789abcdef0123456789ABCDEF\"");
+	/* the crafted captures': RFC 2759 9.2's User / clientPass, and "secret" for any user */
+	fp_pref("uat:pptpsuite_credentials:\"User\",\"clientPass\",\"\"");
+	fp_pref("uat:pptpsuite_credentials:\"\",\"secret\",\"\"");
 	prefs_apply_all();
 	if (!proto_is_protocol_enabled(find_protocol_by_id(proto_get_id_by_filter_name("pptpsuite")))) {
 		fprintf(stderr, "fuzz_plugin: the pptpsuite protocol is not registered or not enabled\n");
