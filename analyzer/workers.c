@@ -23,7 +23,8 @@
 #define WK_HOLD_MAX (4u << 20)
 #define WK_BATCH 8u              /* a sleeping worker is woken once this many jobs wait for it (or someone waits) */
 #define WK_SLACK 2000000u         /* ns of work one thread may be ahead of another before a direction moves */
-#define WK_BEHIND 256u            /* jobs waiting on a worker thread: it takes no new direction past half, keeps none past it */
+#define WK_BEHIND (WK_SLOTS - WK_SLOTS / 8) /* jobs waiting on a worker thread: it keeps no direction past this, and takes
+                                        * no new one past WK_SLOTS / 8 less, rather than fill its ring */
 #define WK_PACKET_NS 700u         /* the reading thread's own work on a packet, and a stateful job's */
 #define WK_REKEY_NS 1600u         /* a stateless job */
 #define WK_BYTE_NS 2u
@@ -584,8 +585,8 @@ static int choose(pa_workers *w, wk_dir *d, int *lazy)
 	for (int i = 2; i < w->n; i++)
 		if (w->cost[i] < w->cost[best])
 			best = i;
-	/* a thread that is behind anyway (it gets no CPU: a loaded machine) takes nothing new */
-	if (backlog(&w->wk[best]) >= WK_BEHIND / 2)
+	/* a thread near a full ring (on a loaded machine it gets no CPU) takes nothing new */
+	if (backlog(&w->wk[best]) >= WK_BEHIND - WK_SLOTS / 8)
 		return 0;
 	if (d->n && !d->worker)
 		return w->cost[0] > w->cost[best] + WK_SLACK ? best : 0;
