@@ -104,9 +104,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: plugin_seeds OUTDIR CAPTURE...\n");
 		return 2;
 	}
-	if (mkdir(argv[1], 0777) != 0 && errno != EEXIST) {
-		perror(argv[1]);
-		return 2;
+	/* OUTDIR and its parents, as mkdir -p */
+	for (char *s = argv[1]; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (s != argv[1] && mkdir(argv[1], 0777) != 0 && errno != EEXIST) {
+				perror(argv[1]);
+				return 2;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
 	}
 	for (int i = 2; i < argc; i++)
 		if (do_capture(argv[1], argv[i]) != 0)
