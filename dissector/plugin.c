@@ -4,7 +4,9 @@
 #include <ws_symbol_export.h>
 #include <ws_version.h>
 
-#define PS_PLUGIN_VERSION "0.1.0"
+#include "version.h"
+
+#define PS_PLUGIN_VERSION PT_VERSION /* the one version of pptp-suite (lib/version.h) */
 
 void proto_register_pptpsuite(void);
 void proto_reg_handoff_pptpsuite(void);
