@@ -251,6 +251,11 @@ typedef struct pt_inner_stats {
 	uint8_t src[4], dst[4];         /* first IPv4 packet's addresses */
 } pt_inner_stats;
 
+typedef struct pt_mppe_dir {
+	_Alignas(64) pt_mppe_ctx c;
+} pt_mppe_dir;
+
+/* 64-octet aligned (pt_mppe_dir): allocated with aligned_alloc */
 struct pt_call_ext {
 	pt_pppobs ppp;
 	/* authentication, per authenticator side */
@@ -279,7 +284,9 @@ struct pt_call_ext {
 	uint8_t mppe_init[2];
 	uint8_t alt_key[16];            /* MS-CHAPv1 40/56-bit: the other derivation, tried if the first decrypts nothing */
 	uint8_t has_alt, alt_used;
-	pt_mppe_ctx mppe[2];
+	/* each direction's cipher state on cache lines of its own: a decryption thread writes it while the tunnel's
+	 * thread writes the fields around it */
+	pt_mppe_dir mppe[2];
 	pt_mppc_ctx *mppc_ctx[2];
 	uint64_t enc_frames[2];         /* 0x00FD frames seen */
 	uint64_t first_bad_pkt[2];

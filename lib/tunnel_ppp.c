@@ -24,11 +24,13 @@ const pt_vs pt_authv_vs[] = {
 
 int pt_tunnel_call_ext_new(pt_tunnel *t, pt_call *k)
 {
-	struct pt_call_ext *x = calloc(1, sizeof *x);
+	/* its cipher states are 64-octet aligned (pt_mppe_dir), and sizeof a multiple of it */
+	struct pt_call_ext *x = aligned_alloc(_Alignof(struct pt_call_ext), sizeof(struct pt_call_ext));
 
 	(void)t;
 	if (!x)
 		return PT_ENOMEM;
+	memset(x, 0, sizeof *x);
 	pt_pppobs_init(&x->ppp);
 	x->cred[0] = x->cred[1] = -1;
 	x->term_dir = -1;
@@ -43,7 +45,7 @@ static void keys_drop(struct pt_call_ext *x)
 {
 	for (int d = 0; d < 2; d++) {
 		if (x->mppe_init[d])
-			pt_mppe_done(&x->mppe[d]);
+			pt_mppe_done(&x->mppe[d].c);
 		x->mppe_init[d] = 0;
 	}
 }
@@ -303,7 +305,7 @@ static void keys_setup(pt_tunnel *t, pt_call *k, const pt_where *at)
 		memcpy(key[1], key[0], 16);
 	}
 	for (int d = 0; d < 2; d++) {
-		if (pt_mppe_init(&x->mppe[d], key[d], bits, x->stateless_dir[d] ? PT_MPPE_OPT_STATELESS : 0) == PT_OK)
+		if (pt_mppe_init(&x->mppe[d].c, key[d], bits, x->stateless_dir[d] ? PT_MPPE_OPT_STATELESS : 0) == PT_OK)
 			x->mppe_init[d] = 1;
 		secret_hook(t, at, d == PT_DIR_PNS ? "MPPE start key PNS>PAC" : "MPPE start key PAC>PNS", key[d],
 			    bits == 128 ? 16 : 8);
@@ -477,7 +479,7 @@ static void job_init(pt_mppe_job *j, const pt_tunnel *t, pt_call *k, int dir, co
 	j->out_cap = j->in_len > PT_MPPE_HDR_LEN ? j->in_len - PT_MPPE_HDR_LEN : 0;
 	if (j->out_cap > PT_TUNNEL_DECRYPT_CAP)
 		j->out_cap = PT_TUNNEL_DECRYPT_CAP;
-	j->mppe = &x->mppe[dir];
+	j->mppe = &x->mppe[dir].c;
 	j->mppc = x->mppc_ctx[dir];
 	j->mppc_on = x->mppc;
 	j->stateless = x->stateless_dir[dir];
@@ -607,7 +609,7 @@ static void switch_keys(pt_tunnel *t, pt_call *k, const pt_where *at)
 	x->alt_used = 1;
 	keys_drop(x);
 	for (int d = 0; d < 2; d++) {
-		if (pt_mppe_init(&x->mppe[d], x->alt_key, x->key_bits, x->stateless_dir[d] ? PT_MPPE_OPT_STATELESS : 0) == PT_OK)
+		if (pt_mppe_init(&x->mppe[d].c, x->alt_key, x->key_bits, x->stateless_dir[d] ? PT_MPPE_OPT_STATELESS : 0) == PT_OK)
 			x->mppe_init[d] = 1;
 		secret_hook(t, at, d == PT_DIR_PNS ? "MPPE start key PNS>PAC" : "MPPE start key PAC>PNS", x->alt_key, 8);
 	}
@@ -815,7 +817,7 @@ static void on_ppp_event(pt_tunnel *t, pt_call *k, int dir, const pt_pppobs_even
 		/* the sender of the Reset-Request receives badly: the other side must flush */
 		x->reset_reqs[dir]++;
 		if (x->mppe_init[!dir])
-			pt_mppe_reset_request(&x->mppe[!dir]);
+			pt_mppe_reset_request(&x->mppe[!dir].c);
 	}
 	if (ev->what & PT_PPPEV_IPCP_OPENED && !x->ipcp_open_pkt)
 		x->ipcp_open_pkt = at->pkt;
