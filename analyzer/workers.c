@@ -31,8 +31,12 @@
 #define WK_MPPC_NS 3u
 #define WK_SPIN 256u              /* pauses before a thread sleeps */
 
+/* A slot, the shared counters and each thread's own fields on cache lines of their own: one core writing its side
+ * must not take the line away from the other. */
+#define WK_LINE 64
+
 typedef struct wk_slot {
-	pt_mppe_job job;
+	_Alignas(WK_LINE) pt_mppe_job job;
 	uint8_t *out, *zout;
 	uint8_t lazy;                /* the reading thread's, not run yet: its direction waits for a worker's job */
 	uint64_t next_lazy;          /* the direction's next such job (slot + 1), 0 none */
@@ -50,13 +54,13 @@ typedef struct wk {
 	uint64_t put;                /* slots handed out (tail's value) */
 	size_t aput, aused;
 	/* shared: seq_cst, so that a flag stored and the other side's counter loaded never both miss (no lost wake-up) */
-	atomic_uint_fast64_t tail;   /* slots handed out */
-	atomic_uint_fast64_t done;   /* slots run */
-	atomic_uint_fast64_t want;   /* the reading thread sleeps until done > want */
+	_Alignas(WK_LINE) atomic_uint_fast64_t tail; /* slots handed out */
 	atomic_int sleeping;         /* the worker waits for tail to move */
+	_Alignas(WK_LINE) atomic_uint_fast64_t done; /* slots run */
+	atomic_uint_fast64_t want;   /* the reading thread sleeps until done > want */
 	atomic_int waiting;          /* the reading thread waits for done to pass want */
 	atomic_int stop;
-	sem_t work;                  /* posted to wake the worker */
+	_Alignas(WK_LINE) sem_t work; /* posted to wake the worker */
 	sem_t ready;                 /* posted to wake the reading thread */
 } wk;
 
@@ -229,7 +233,7 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 		snprintf(err, errlen, "cannot decrypt on %d threads (2 to %d)", n, PA_MAX_THREADS);
 		return NULL;
 	}
-	if (!(w = calloc(1, sizeof *w)) || !(w->wk = calloc((size_t)n, sizeof *w->wk)) ||
+	if (!(w = calloc(1, sizeof *w)) || !(w->wk = aligned_alloc(WK_LINE, (size_t)n * sizeof *w->wk)) ||
 	    !(w->scratch = malloc(PT_TUNNEL_DECRYPT_CAP + PT_MPPC_HIST)) || !(w->q = malloc(1024 * sizeof *w->q))) {
 		snprintf(err, errlen, "cannot start decryption threads: out of memory");
 		if (w) {
@@ -239,6 +243,7 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 		}
 		return NULL;
 	}
+	memset(w->wk, 0, (size_t)n * sizeof *w->wk);
 	w->out = *out;
 	w->qcap = 1024;
 	w->n = n;
@@ -256,7 +261,7 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 	}
 	for (int i = 0; i < n; i++) {
 		wk *k = &w->wk[i];
-		if (!(k->slots = calloc(WK_SLOTS, sizeof *k->slots)) || !(k->arena = malloc(WK_ARENA))) {
+		if (!(k->slots = aligned_alloc(WK_LINE, WK_SLOTS * sizeof *k->slots)) || !(k->arena = malloc(WK_ARENA))) {
 			snprintf(err, errlen, "cannot start decryption threads: out of memory");
 			pa_workers_free(w);
 			return NULL;
