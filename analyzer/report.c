@@ -267,6 +267,9 @@ static void call_text(FILE *f, const pt_tunnel *t, const pt_call *k, const pa_fi
 		fprintf(f, "    auth offer the %s offered EAP; the %s Nak'd it and asked for %s\n", role(!x->eap_naked_by),
 			role(x->eap_naked_by), auth_method(&asked));
 	}
+	if (x->eap_rejected_by >= 0)
+		fprintf(f, "    auth offer the %s offered EAP; the %s Configure-Rejected it (packet %" PRIu64 ")\n", role(!x->eap_rejected_by),
+			role(x->eap_rejected_by), x->eap_rej_pkt);
 	for (int d = 0; d < 2; d++) {
 		const pt_pppobs_auth *au = &x->auth[d];
 		if (!au->proto)
@@ -584,6 +587,11 @@ void pa_report_json(FILE *f, const pa_summary *s, const pt_tunnel *t, const pa_f
 				snprintf(m, sizeof m, "{\"offered_by\":\"%s\",\"naked_by\":\"%s\",\"asked\":\"%s\"}",
 					 role(!x->eap_naked_by), role(x->eap_naked_by), auth_method(&asked));
 				pa_json_raw(&j, "eap_nak", m);
+			}
+			if (x->eap_rejected_by >= 0) {
+				snprintf(m, sizeof m, "{\"offered_by\":\"%s\",\"rejected_by\":\"%s\",\"packet\":%" PRIu64 "}",
+					 role(!x->eap_rejected_by), role(x->eap_rejected_by), x->eap_rej_pkt);
+				pa_json_raw(&j, "eap_reject", m);
 			}
 		}
 		mppe_desc(x, m, sizeof m);

@@ -353,6 +353,13 @@ says "control    SCCRQ 1, SCCRP 1, StopCCRQ 1, StopCCRP 1, OCRQ 1, OCRP 1, CCRQ 
 # the same extras in the JSON (docs/json.md: connection.control, call.eap_nak, call.set_link_info)
 jqall '[.[] | select(.type == "call")] | length == 1 and (.[0] | .callback_pns == 6 and .cbcp_pns == 1 and (has("callback_pac") or has("cbcp_pac") | not) and .lm_zeroed == true and .eap_nak == {"offered_by": "PAC", "naked_by": "PNS", "asked": "MS-CHAPv1"} and .set_link_info == {"send_accm": 0, "recv_accm": 0})'
 jqall '[.[] | select(.type == "connection")] | length == 1 and .[0].control == {"SCCRQ": 1, "SCCRP": 1, "StopCCRQ": 1, "StopCCRP": 1, "OCRQ": 1, "OCRP": 1, "CCRQ": 1, "CDN": 1, "SLI": 1}'
+# an EAP offer answered with a Configure-Reject (RFC 1661 5.4): in the report and the JSON, with the Reject's packet
+run a-eap-reject
+says "auth offer the PAC offered EAP; the PNS Configure-Rejected it (packet 11)"
+jqall '[.[] | select(.type == "call")] | length == 1 and .[0].eap_reject == {"offered_by": "PAC", "rejected_by": "PNS", "packet": 11} and (.[0] | has("eap_nak") | not)'
+run t-negotiated-extras --password secret
+never "Configure-Rejected it"
+jqall '[.[] | select(.type == "call") | has("eap_reject")] | all | not'
 # one loss is one finding: the lab's 10 % loss is gre.seq.gap alone, and the verdict counts it
 run captures/real/loss-10pct.pcap --password wonderland42
 says "6 of 55 PNS->PAC packets lost (11%), 3 of 58 PAC->PNS packets lost (5%)"
