@@ -143,8 +143,10 @@ has policy-bad-spec 'password-policy wants' $R/pap-noenc.pcap --password-policy 
 if [ "$(wc -l <"$tmp/keys")" -ge 2 ]; then ok; else bad "secrets: --show-keys printed no MPPE key to look for"; fi
 {
 	echo wonderland42
-	echo 3b95ec9c8bafcd40ac80b8ed67271790
-	echo 3B95EC9C8BAFCD40AC80B8ED67271790
+	nt=$(sed -n 's/^password_hash = //p' vectors/lab-mschapv2-mppe128.txt | tr -d ' ') # the lab NT hash, from the vector file
+	[ ${#nt} -eq 32 ] || bad "secrets: vectors/lab-mschapv2-mppe128.txt holds no password_hash"
+	echo "$nt" | tr A-F a-f
+	echo "$nt" | tr a-f A-F
 	echo Secret7
 	echo SECRET7
 	echo '"secret"'
