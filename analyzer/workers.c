@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,7 +269,19 @@ pa_workers *pa_workers_start(int n, const pa_workers_out *out, char *err, size_t
 		}
 		if (i == 0)
 			continue; /* the reading thread itself */
-		if ((rc = pthread_create(&k->th, NULL, worker_main, k)) != 0) {
+		{
+			/* the workers block SIGINT, SIGTERM and SIGPIPE: they reach the reading thread, whose blocking read they
+			 * must interrupt (main.c's handler) */
+			sigset_t all, old;
+			sigemptyset(&all);
+			sigaddset(&all, SIGINT);
+			sigaddset(&all, SIGTERM);
+			sigaddset(&all, SIGPIPE);
+			pthread_sigmask(SIG_BLOCK, &all, &old);
+			rc = pthread_create(&k->th, NULL, worker_main, k);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+		}
+		if (rc != 0) {
 			snprintf(err, errlen, "cannot start decryption threads: %s", strerror(rc));
 			pa_workers_free(w);
 			return NULL;
