@@ -12,7 +12,9 @@
  * lines, verdicts); (length / 4) % 2 adds --write-decrypted to /dev/null and
  * tight limits (2 connections, 2 calls, 2 TCP streams), so the eviction paths
  * run.  The lab's password is given, so authentication is verified and MPPE
- * decrypted where the capture allows.
+ * decrypted where the capture allows; (length / 8) % 2 picks --threads=1 or
+ * --threads=2 (never the machine's core count), so the worker path is fuzzed
+ * too and a replay does the same on every machine.
  */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -43,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		snprintf(args[argc++], sizeof args[0], "--max-calls=64");
 	}
+	snprintf(args[argc++], sizeof args[0], "--threads=%d", (int)((size / 8) % 2) + 1);
 	snprintf(args[argc++], sizeof args[0], "fuzz.pcap");
 	for (int i = 0; i < argc; i++)
 		argv[i] = args[i];
