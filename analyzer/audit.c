@@ -227,18 +227,6 @@ void pa_audit_other(pa_audit *a, const pt_ip *ip, uint16_t sport, uint16_t dport
 
 /* ---- findings at the end ---- */
 
-static pt_where where_call(const pt_call *k, uint64_t pkt, int64_t ts, int dir)
-{
-	pt_where w;
-	memset(&w, 0, sizeof w);
-	w.pkt = pkt;
-	w.ts_us = ts;
-	w.conn = k ? k->conn : 0;
-	w.call = k ? k->idx : -1;
-	w.dir = dir;
-	return w;
-}
-
 static const char *method_name(int m)
 {
 	switch (m) {
@@ -285,7 +273,7 @@ int pa_audit_finish(pa_audit *a, const pt_tunnel *t, const pt_cred *creds, size_
 			int hi = user_hs(a, (int)u);
 			const pa_hs *h = hi >= 0 ? &a->hs[hi] : NULL;
 			const pt_call *k = h && h->call >= 0 && (size_t)h->call < pt_tunnel_ncalls(t) ? pt_tunnel_call(t, (size_t)h->call) : NULL;
-			pt_where w = where_call(k, h ? h->pkt : end->pkt, k ? pkt_ts(k) : end->ts_us, PT_DIR_UNKNOWN);
+			pt_where w = pt_audit_where(k, h ? h->pkt : end->pkt, k ? pkt_ts(k) : end->ts_us, PT_DIR_UNKNOWN);
 			if (!us->found_line)
 				continue;
 			if (a->show_keys)

@@ -308,7 +308,7 @@ void pt_audit_other(pt_audit *a, const pt_addr *src, const pt_addr *dst, uint8_t
 
 /* ---- findings at the end ---- */
 
-static pt_where where_call(const pt_call *k, uint64_t pkt, int64_t ts, int dir)
+pt_where pt_audit_where(const pt_call *k, uint64_t pkt, int64_t ts, int dir)
 {
 	pt_where w;
 	memset(&w, 0, sizeof w);
@@ -361,7 +361,7 @@ static void call_findings(const pt_tunnel *t, const pt_sink *sink)
 		/* RFC 3078 1: without CCP/MPPE the PPP payload is carried as it is */
 		if (x->lcp_open_pkt && !x->ccp_open && !x->enc_frames[0] && !x->enc_frames[1] && !x->mppe_d_frames[0] &&
 		    !x->mppe_d_frames[1] && (data || x->ipcp_open_pkt)) {
-			w = where_call(k, x->ipcp_open_pkt ? x->ipcp_open_pkt : x->lcp_open_pkt, call_ts(k), PT_DIR_UNKNOWN);
+			w = pt_audit_where(k, x->ipcp_open_pkt ? x->ipcp_open_pkt : x->lcp_open_pkt, call_ts(k), PT_DIR_UNKNOWN);
 			pt_report(sink, PT_R_AUDIT_ENCRYPTION_NONE, &w,
 				  "call %d: no MPPE negotiated; %" PRIu64 " inner IP packets crossed the wire in clear", k->idx + 1,
 				  data);
@@ -369,7 +369,7 @@ static void call_findings(const pt_tunnel *t, const pt_sink *sink)
 		/* RFC 1661 5.3: a Nak of the Authentication-Protocol option names the protocol the peer wants instead */
 		if (x->eap_naked_by >= 0 && x->eap_nak_proto != PT_PPP_EAP) {
 			int by = x->eap_naked_by;
-			w = where_call(k, x->lcp_open_pkt ? x->lcp_open_pkt : k->d[by].first_pkt, call_ts(k), by);
+			w = pt_audit_where(k, x->lcp_open_pkt ? x->lcp_open_pkt : k->d[by].first_pkt, call_ts(k), by);
 			pt_report(sink, PT_R_AUDIT_EAP_DOWNGRADE, &w,
 				  "call %d: the %s offered EAP; the %s refused it and asked for %s instead", k->idx + 1,
 				  side(!by), side(by), auth_name(x->eap_nak_proto, x->eap_nak_alg));
@@ -378,7 +378,7 @@ static void call_findings(const pt_tunnel *t, const pt_sink *sink)
 			 * Configure-Request as acknowledged) is what the offerer gave in to: a weaker method, or none */
 			int by = x->eap_rejected_by, offerer = !by;
 			const pt_pppobs_auth *au = &x->ppp.auth[offerer];
-			w = where_call(k, x->lcp_open_pkt, call_ts(k), by);
+			w = pt_audit_where(k, x->lcp_open_pkt, call_ts(k), by);
 			if (au->proto)
 				pt_report(sink, PT_R_AUDIT_EAP_DOWNGRADE, &w,
 					  "call %d: the %s offered EAP; the %s Configure-Rejected the Authentication-Protocol option (packet %" PRIu64 ") and %s was negotiated instead",
@@ -396,7 +396,7 @@ static void handshake_findings(const pt_audit *a, const pt_tunnel *t, const pt_s
 	for (size_t i = 0; i < a->nhs; i++) {
 		const au_hs *h = &a->hs[i];
 		const pt_call *k = call_at(t, h->call);
-		pt_where w = where_call(k, h->pkt, k ? call_ts(k) : 0, PT_DIR_UNKNOWN);
+		pt_where w = pt_audit_where(k, h->pkt, k ? call_ts(k) : 0, PT_DIR_UNKNOWN);
 		const char *u = pt_audit_user_name(a, h->user);
 		if (h->kind == HS_V2)
 			pt_report(sink, PT_R_AUDIT_MSCHAPV2_CAPTURED, &w,
@@ -454,7 +454,7 @@ static void guessing(const pt_audit *a, const pt_tunnel *t, const pt_sink *sink,
 		if (best >= a->cfg.guess_failures) {
 			const au_fail *f0 = &a->fails[list[best_lo]], *f1 = &a->fails[list[best_hi]];
 			const pt_call *k = call_at(t, f0->call);
-			pt_where w = where_call(k, f0->pkt, f0->ts_us, PT_DIR_UNKNOWN);
+			pt_where w = pt_audit_where(k, f0->pkt, f0->ts_us, PT_DIR_UNKNOWN);
 			char who[300], rate[40];
 			int64_t span = f1->ts_us - f0->ts_us;
 			if (by_addr) {

@@ -53,4 +53,7 @@ void pt_audit_finish(const pt_audit *a, const pt_tunnel *t, const pt_sink *sink)
 /* The line of advice of a rule the audit reports or groups (PT_ADVICE of lib/rules_audit.def), or NULL. */
 const char *pt_audit_advice(int rule);
 
+/* Where a finding about call k (NULL: none) stands: its packet, time and direction (PT_DIR_UNKNOWN: both). */
+pt_where pt_audit_where(const pt_call *k, uint64_t pkt, int64_t ts, int dir);
+
 #endif
