@@ -88,18 +88,18 @@ fi
 # ---- the table and build/bench/load.json ----
 get() { [ -s "$DIR/load-$1.json" ] && jq -r "$2" "$DIR/load-$1.json" || echo -; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.1fx\n", a / b }'; }
-row() { # row LABEL JQ [ratio]
+row() { # row LABEL JQ [RAW-JQ]: the figures, and with RAW-JQ the ratio of the unrounded values
 	s=$(get self "$2") c=$(get ceiling "$2") p=$(get pptpd "$2")
-	printf '%-34s %14s %14s %14s %10s\n' "$1" "$s" "$c" "$p" "${3:+$(ratio "$s" "$p")}"
+	printf '%-34s %14s %14s %14s %10s\n' "$1" "$s" "$c" "$p" "${3:+$(ratio "$(get self "$3")" "$(get pptpd "$3")")}"
 }
 echo
 printf '%-34s %14s %14s %14s %10s\n' "" "ours, goal" "ours, ceiling" "pptpd (lab)" "ours/pptpd"
 row "tunnels asked" '.load'
 row "rate asked (per s)" '.rate'
-row "up (IPCP and MPPE-128)" '.up' r
-row "with every ping answered" '.complete' r
-row "peak concurrent up" '.peak_up' r
-row "setup rate (per s)" '.setup_rate | . * 10 | round / 10' r
+row "up (IPCP and MPPE-128)" ".up" ".up"
+row "with every ping answered" ".complete" ".complete"
+row "peak concurrent up" ".peak_up" ".peak_up"
+row "setup rate (per s)" ".setup_rate | . * 10 | round / 10" ".setup_rate"
 row "success ratio" '.success_ratio'
 row "setup p50 (ms)" '.latency_ms.p50 | . * 10 | round / 10'
 row "setup p90 (ms)" '.latency_ms.p90 | . * 10 | round / 10'
