@@ -3,7 +3,8 @@
 # prove), JUnit (xmllint), JSON Lines (jq) and --pcap (pptp-analyze decrypts it; --pcap-max bounds it), and the
 # finding path of a mutation run against a fake server that really fails (tests/conform/fake/dies-on-sccrq.pptp
 # stops answering after a repeated SCCRQ): the finding is written, names that message, parses as a scenario, and
-# --replay reproduces the failure against a fresh instance of the fake and passes against a healthy server.
+# --replay reproduces the failure against a fresh instance of the fake and passes against a healthy server; and
+# make bench-load's script (tools/bench/load.sh) on a small load without the lab guest.
 # Everything runs on loopback inside network namespaces made here (unshare -n), each run under a time bound.
 # Prints one line per check and "N passed, N failed".
 : "${PT_TOP:=.}" "${SAN:=build/san}"
@@ -153,6 +154,15 @@ t "--replay FILE against the correct control-connection fake: PASS (exit 0)" \
 pair fok 60 "--run $FAKE/dies-on-sccrq.pptp --repeat 2 -T 20" --run "$PWD/conformance/scenarios/echo-basic.pptp" -T 5
 t "the failing fake answers a correct client (echo-basic passes): only the repeated SCCRQ stops it" \
 	'[ "$(rc fok)" = 0 ] && grep -q "^PASS echo-basic" "$tmp/fok.out"' "exit $(rc fok): $(head -2 "$tmp/fok.out" | tr '\n' ' ')"
+
+# ---- make bench-load's script, small and without the lab guest: the table, load.json, the goal's verdict ----
+BENCH_DIR=$tmp/bench BENCH_CONFORM=${SAN}/pptp-conform BENCH_LOAD_N=20 BENCH_LOAD_RATE=40 BENCH_CEIL_N=30 BENCH_CEIL_RATE=60 \
+	BENCH_PPTPD=0 timeout 200 sh tools/bench/load.sh >"$tmp/bench.out" 2>&1
+r=$?
+b=$tmp/bench/load.json
+t "bench-load (20 and 30 tunnels, BENCH_PPTPD=0): exit 0, the table, load.json with both of our runs, the pptpd column empty and why, the goal not met at 20" \
+	'[ $r = 0 ] && grep -q "^up (IPCP and MPPE-128) *20 *30 *- " "$tmp/bench.out" && grep -q "^pptpd: not measured: BENCH_PPTPD=0$" "$tmp/bench.out" && grep -q "^goal (1000 concurrent MPPE tunnels, 200 set-ups per second): NOT met$" "$tmp/bench.out" && jq -e ".type == \"bench-load\" and .self.up == 20 and .self.load == 20 and .ceiling.up == 30 and .pptpd == null and .pptpd_missing == \"BENCH_PPTPD=0\" and .ratio.setup_rate == null and .goal.met == false" "$b" >/dev/null' \
+	"exit $r: $(tr '\n' ' ' <"$tmp/bench.out" | cut -c1-400)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -27,10 +27,10 @@ top=$(cd "$here/../.." && pwd)
 lab=$top/tools/lab
 ns=${LAB_PEER_NETNS:-pptp-lab}
 cd "$top" || exit 2
+case $C in /*) ;; *) C=$top/$C ;; esac
 [ -x "$C" ] || { echo "bench-load: $C missing (make bench-load builds it)" >&2; exit 2; }
 mkdir -p "$DIR"
 printf 'wonderland42\n' >"$DIR/load.pw"
-C=$top/$C
 rm -f "$DIR"/load-self.json "$DIR"/load-ceiling.json "$DIR"/load-pptpd.json "$DIR"/load.json
 
 echo "bench-load: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) before the run"
