@@ -556,6 +556,8 @@ static int run(pa_run *r)
 	cfg.creds = pa_creds_list(&cfg.ncreds);
 	cfg.max_conns = (size_t)r->o->max_conns;
 	cfg.max_calls = (size_t)r->o->max_calls;
+	/* hidden: the steady-state data path off, so tests/fastpath can compare every output with it on */
+	cfg.no_fastpath = getenv("PPTP_NO_FASTPATH") != NULL;
 	memset(&hooks, 0, sizeof hooks);
 	hooks.user = r;
 	hooks.on_finding = on_finding;
@@ -630,6 +632,9 @@ static int run(pa_run *r)
 	pt_tcp_finish(&r->tcp, &r->sink, &end);
 	pt_defrag_finish(&r->defrag, &r->sink, &end);
 	pt_tunnel_finish(r->tun, &end);
+	if (getenv("PPTP_FASTPATH_STATS"))
+		fprintf(stderr, "pptp-analyze: fast path: %llu of %llu GRE packets\n",
+			(unsigned long long)pt_tunnel_fast_frames(r->tun), (unsigned long long)pt_tunnel_gre_packets(r->tun));
 	if (pa_audit_active(&r->audit) && pa_audit_finish(&r->audit, r->tun, cfg.creds, cfg.ncreds, &r->sink, &end) != 0 &&
 	    rc != PT_CAP_ERROR)
 		rc = PT_CAP_ERROR; /* the wordlist could not be read: exit 2, after the report */

@@ -116,6 +116,46 @@ int pt_gre_parse_wire(pt_cursor *c, size_t wire_len, pt_gre_hdr *h, const pt_sin
 	return rc;
 }
 
+int pt_gre_parse_quiet(pt_cursor *c, size_t wire_len, pt_gre_hdr *h)
+{
+	const uint8_t *p = c->p;
+	size_t left = pt_left(c), hl, captured, wire_payload;
+	uint16_t fv, plen;
+
+	if (left < 12)
+		return 0;
+	fv = (uint16_t)(p[0] << 8 | p[1]);
+	if ((fv & ~PT_GRE_F_A) != (PT_GRE_F_K | PT_GRE_F_S | PT_GRE_VERSION) || p[2] != 0x88 || p[3] != 0x0b)
+		return 0;
+	hl = fv & PT_GRE_F_A ? 16 : 12;
+	plen = (uint16_t)(p[4] << 8 | p[5]);
+	if (left < hl || !plen)
+		return 0;
+	/* as pt_gre_parse_wire: the payload on the wire, no shorter than what was captured */
+	captured = left - hl;
+	wire_payload = wire_len > hl ? wire_len - hl : 0;
+	if (wire_payload < captured)
+		wire_payload = captured;
+	if (wire_payload != plen || captured < plen)
+		return 0;
+	/* decode_bits of these flags: K, S, Version 1, A as sent, every other field 0 */
+	memset(h, 0, sizeof *h);
+	h->off = pt_off(c);
+	h->flags_ver = fv;
+	h->k = h->s = h->has_seq = 1;
+	h->a = h->has_ack = hl == 16;
+	h->ver = PT_GRE_VERSION;
+	h->protocol = PT_GRE_PROTO_PPP;
+	h->payload_len = plen;
+	h->call_id = (uint16_t)(p[6] << 8 | p[7]);
+	h->seq = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+	if (hl == 16)
+		h->ack = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 | (uint32_t)p[14] << 8 | p[15];
+	h->hdr_len = (uint16_t)hl;
+	c->p += hl;
+	return 1;
+}
+
 int pt_gre_parse(pt_cursor *c, pt_gre_hdr *h, const pt_sink *sink, const pt_where *at)
 {
 	return pt_gre_parse_wire(c, pt_left(c), h, sink, at);

@@ -59,6 +59,12 @@ int pt_gre_parse(pt_cursor *c, pt_gre_hdr *h, const pt_sink *sink, const pt_wher
  * the wire, and a short capture is reported as truncation, not as a mismatch.
  */
 int pt_gre_parse_wire(pt_cursor *c, size_t wire_len, pt_gre_hdr *h, const pt_sink *sink, const pt_where *at);
+/*
+ * The common header (K and S set, A as it is, Version 1, PPP, Payload Length that of the packet, all captured):
+ * fill h and move c exactly as pt_gre_parse_wire() would, which would report nothing and return PT_OK, and return
+ * 1; anything else: 0, c and h untouched.
+ */
+int pt_gre_parse_quiet(pt_cursor *c, size_t wire_len, pt_gre_hdr *h);
 
 /* A header for call_id with K=1, Version 1, Protocol PPP; no seq, no ack. */
 void pt_gre_init(pt_gre_hdr *h, uint16_t call_id);

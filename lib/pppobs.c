@@ -1133,3 +1133,40 @@ int pt_pppobs_on_packet(pt_pppobs *o, int dir, pt_cursor *c, int truncated, cons
 	f.truncated = truncated ? 1 : 0;
 	return pt_pppobs_on_frame(o, dir, &f, sink, at, ev);
 }
+
+static int once_done(const pt_pppobs *o, int bit, int dir)
+{
+	return (o->once & (1u << (bit * 2 + dir))) != 0;
+}
+
+int pt_pppobs_data_quiet(pt_pppobs *o, int dir, const pt_ppp_frame *f)
+{
+	int peer = 1 - dir;
+	uint16_t proto = f->proto;
+
+	/* what pt_pppobs_on_frame checks on an outer 0x00fd or 0x0021 frame, each guard false or its finding told */
+	if ((dir != PT_DIR_PNS && dir != PT_DIR_PAC) || f->decrypted || !f->proto_ok ||
+	    (proto != PT_PPP_COMP && proto != PT_PPP_IP))
+		return 0;
+	/* check_framing */
+	if (!f->acf_present && !o->lcp[peer].acfc && !pt_pppobs_lcp_assumed(o) && !once_done(o, ONCE_ACFC, dir))
+		return 0;
+	if (f->pfc_used && !o->lcp[peer].pfc && !pt_pppobs_lcp_assumed(o) && !once_done(o, ONCE_PFC, dir))
+		return 0;
+	if (!o->cp[PT_CPK_LCP].opened ? !once_done(o, ONCE_BEFORE_LCP, dir)
+				      : !o->auth_done && !once_done(o, ONCE_BEFORE_AUTH, dir))
+		return 0; /* gate_ncp */
+	if (proto == PT_PPP_COMP && !o->cp[PT_CPK_CCP].opened && !once_done(o, ONCE_CCP_DATA, dir))
+		return 0;
+	if (proto == PT_PPP_IP && pt_pppobs_mppe_active(o, peer) && !once_done(o, ONCE_CLEARTEXT, dir))
+		return 0;
+	if (proto == PT_PPP_IP && !o->cp[PT_CPK_IPCP].opened && o->cp[PT_CPK_LCP].opened && o->auth_done &&
+	    !once_done(o, ONCE_NCP_DATA, dir))
+		return 0;
+	if (pt_left(&f->info) > o->lcp[peer].mru && !pt_pppobs_lcp_assumed(o) && !f->truncated &&
+	    !once_done(o, ONCE_MRU, dir))
+		return 0;
+	o->n_frames[dir]++;
+	o->n_data[dir]++;
+	return 1;
+}

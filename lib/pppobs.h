@@ -188,6 +188,13 @@ int pt_pppobs_on_frame(pt_pppobs *o, int dir, const pt_ppp_frame *f, const pt_si
 		       const pt_where *at, pt_pppobs_event *ev);
 
 /*
+ * The steady state of an outer data frame (0x00fd or 0x0021, address and control present, full protocol field):
+ * when pt_pppobs_on_frame() could report nothing on f, count it as it would and return 1 (its event would be
+ * PT_PPPEV_DATA alone, the payload f->info); otherwise return 0 and change nothing.
+ */
+int pt_pppobs_data_quiet(pt_pppobs *o, int dir, const pt_ppp_frame *f);
+
+/*
  * The same from raw octets: pt_ppp_parse() on c, reporting a bad address/
  * control pair (ppp.frame.bad_control) or a header cut short
  * (ppp.frame.truncated), then pt_pppobs_on_frame().  truncated: the capture

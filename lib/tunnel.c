@@ -111,6 +111,7 @@ pt_tunnel *pt_tunnel_new(const pt_tunnel_cfg *cfg, const pt_tunnel_hooks *hooks)
 	if (cfg) {
 		t->creds = cfg->creds;
 		t->ncreds = cfg->ncreds;
+		t->no_fast = cfg->no_fastpath != 0;
 	}
 	if (hooks)
 		t->hooks = *hooks;
@@ -150,6 +151,7 @@ const pt_call *pt_tunnel_call(const pt_tunnel *t, size_t i) { return i < t->ncal
 int64_t pt_tunnel_t0(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t0; }
 int64_t pt_tunnel_t_last(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t_last; }
 uint64_t pt_tunnel_gre_packets(const pt_tunnel *t) { return t->gre_pkts; }
+uint64_t pt_tunnel_fast_frames(const pt_tunnel *t) { return t->fast_frames; }
 
 int pt_call_lcp_unanswered(const pt_call *k, int talker)
 {
@@ -971,7 +973,11 @@ void pt_tunnel_gre(pt_tunnel *t, const pt_addr *src, const pt_addr *dst, const u
 	w.call = -1;
 	w.dir = PT_DIR_UNKNOWN;
 	/* parse once; the header's findings wait until the Call ID says which call they belong to */
-	rc = pt_gre_parse_wire(&cur, wire_len, &h, &held_sink, &w);
+	/* the common header without a finding (pt_gre_parse_quiet) needs none of the checks */
+	if (!t->no_fast && pt_gre_parse_quiet(&cur, wire_len, &h))
+		rc = PT_OK;
+	else
+		rc = pt_gre_parse_wire(&cur, wire_len, &h, &held_sink, &w);
 	if (rc == PT_ETRUNC && caplen < PT_GRE_HDR_MIN) {
 		held_flush(t, &held, &w);
 		return;

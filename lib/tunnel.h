@@ -149,6 +149,7 @@ typedef struct pt_tunnel_cfg {
 	size_t max_calls;              /* 0 = default 16384 */
 	const struct pt_cred *creds;   /* credentials for verification/decryption (may be NULL) */
 	size_t ncreds;
+	int no_fastpath;               /* 1: every frame through the whole observer (to compare with the steady-state path) */
 } pt_tunnel_cfg;
 
 pt_tunnel *pt_tunnel_new(const pt_tunnel_cfg *cfg, const pt_tunnel_hooks *hooks);
@@ -219,6 +220,8 @@ const pt_call *pt_tunnel_call(const pt_tunnel *t, size_t i);
 int64_t pt_tunnel_t0(const pt_tunnel *t);                         /* time of the first packet seen */
 int64_t pt_tunnel_t_last(const pt_tunnel *t);                     /* time of the last packet seen */
 uint64_t pt_tunnel_gre_packets(const pt_tunnel *t);               /* GRE packets in the capture, any call */
+/* Of those, the data frames taken by the steady-state path (0 with pt_tunnel_cfg.no_fastpath). */
+uint64_t pt_tunnel_fast_frames(const pt_tunnel *t);
 
 /*
  * RFC 1661 4.6: a side that hears nothing resends its LCP Configure-Request each time the Restart timer

@@ -22,6 +22,8 @@ struct pt_tunnel {
 	int64_t t0;
 	int64_t t_last;              /* time of the last packet seen */
 	uint64_t gre_pkts;          /* GRE packets seen, any call */
+	uint64_t fast_frames;       /* data frames the observer's steady state took (pt_pppobs_data_quiet) */
+	int no_fast;                /* pt_tunnel_cfg.no_fastpath */
 	size_t cur_gre_wire;        /* the GRE packet being read: its octets on the wire (header and payload) */
 	uint64_t cur_gre_gap;       /* ... and the sequence numbers it found missing before it (gre.seq.gap) */
 	uint8_t cur_family;         /* ... and its outer IP version */

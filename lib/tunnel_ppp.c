@@ -921,8 +921,19 @@ void pt_tunnel_call_ppp(pt_tunnel *t, pt_call *k, int dir, const uint8_t *ppp, s
 				k->up_inferred = 1;
 		}
 	}
-	pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev); /* it clears ev first */
-	on_ppp_event(t, k, dir, &ev, at);
+	if (!t->no_fast && pt_pppobs_data_quiet(&x->ppp, dir, &f)) {
+		/* the steady state: what on_ppp_event does with an event of PT_PPPEV_DATA alone */
+		t->fast_frames++;
+		x->t_last_rx[dir] = at->ts_us;
+		if (f.proto == PT_PPP_IP) {
+			x->clear_data[dir]++;
+			inner_account(t, k, dir, f.proto, f.info.p, pt_left(&f.info), t->cur_gre_wire, t->cur_family, NULL,
+				      at);
+		}
+	} else {
+		pt_pppobs_on_frame(&x->ppp, dir, &f, &t->sink, at, &ev); /* it clears ev first */
+		on_ppp_event(t, k, dir, &ev, at);
+	}
 	/* pt_pppobs changes auth[] only on LCP, CCP, NCP and PAP/CHAP frames (and pt_pppobs_assume_open, before a
 	 * first frame): a data frame leaves it as the last copy took it, so the copy of the two records is skipped */
 	if ((f.proto != PT_PPP_COMP && f.proto != PT_PPP_IP) || x->midsession_pkt == at->pkt)

@@ -502,6 +502,54 @@ static void test_hostile(void)
 	CU_ASSERT(f.packets + p.packets > 0);
 }
 
+/* pt_gre_parse_quiet: where it takes a header, pt_gre_parse_wire gives the same header and cursor with no finding;
+ * where it does not, it touches nothing.  Random headers near the common one, and the common one. */
+static void test_quiet_as_wire(void)
+{
+	uint8_t b[40];
+	int taken = 0, left = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		size_t len = rnd() % sizeof b, wire = (i & 1) ? len : len + rnd() % 6 - (rnd() % 3);
+		pt_gre_hdr hq, hw;
+		pt_cursor cq, cw;
+		int q;
+
+		for (size_t k = 0; k < len; k++)
+			b[k] = (uint8_t)rnd();
+		if (len >= 16 && (i & 6)) {
+			b[0] = (i & 8) ? 0x30 : (uint8_t)(0x30 | (rnd() % 2 ? 0x80 : 0) | (rnd() % 2 ? 0x08 : 0));
+			b[1] = (uint8_t)((rnd() % 2 ? 0x80 : 0) | ((i & 16) ? 0x01 : (rnd() % 8)));
+			b[2] = 0x88;
+			b[3] = (i & 32) ? 0x0b : (uint8_t)rnd();
+			size_t hl = b[1] & 0x80 ? 16 : 12, pl = len - hl;
+			if (i & 64)
+				pl += rnd() % 3 - 1;
+			b[4] = (uint8_t)(pl >> 8);
+			b[5] = (uint8_t)pl;
+		}
+		memset(&hq, 0xa5, sizeof hq);
+		cq = cw = pt_cur(b, len);
+		q = pt_gre_parse_quiet(&cq, wire, &hq);
+		if (!q) {
+			uint8_t junk[sizeof hq];
+			memset(junk, 0xa5, sizeof junk);
+			CU_ASSERT(cq.p == b && memcmp(&hq, junk, sizeof hq) == 0);
+			left++;
+			continue;
+		}
+		taken++;
+		clear();
+		CU_ASSERT_EQUAL(pt_gre_parse_wire(&cw, wire, &hw, &sink, &where), PT_OK);
+		CU_ASSERT_EQUAL(nf, 0);
+		CU_ASSERT(cq.p == cw.p);
+		CU_ASSERT(memcmp(&hq, &hw, sizeof hq) == 0);
+	}
+	/* both sides exercised */
+	CU_ASSERT(taken > 200);
+	CU_ASSERT(left > 1000);
+}
+
 void ut_register(void)
 {
 	CU_pSuite s = CU_add_suite("gre", NULL, NULL);
@@ -521,4 +569,5 @@ void ut_register(void)
 	UT_ADD(s, test_flow_acks);
 	UT_ADD(s, test_flow_window);
 	UT_ADD(s, test_hostile);
+	UT_ADD(s, test_quiet_as_wire);
 }

@@ -911,6 +911,69 @@ static void test_midsession(void)
 	CU_ASSERT(rule_count[PT_R_PPP_LCP_NCP_BEFORE_OPEN] == 1);
 }
 
+
+/* pt_pppobs_data_quiet against pt_pppobs_on_frame: in every state random frames lead to (none, LCP only, LCP and
+ * authentication, everything up, mid-session), where the quiet path takes a frame the full observer reports nothing
+ * on it, its event is PT_PPPEV_DATA alone with the frame's payload and the observer ends up the same, octet for
+ * octet; where it does not take one it changes nothing. */
+static void test_data_quiet_as_on_frame(void)
+{
+	static const uint16_t protos[] = { PT_PPP_IP, PT_PPP_COMP, PT_PPP_IP, PT_PPP_COMP, PT_PPP_LCP, PT_PPP_CCP,
+					   PT_PPP_IPCP, 0x0057 };
+	int taken = 0, left = 0, bad = 0;
+
+	for (int round = 0; round < 10; round++) {
+		start();
+		if (round % 5 >= 1)
+			lcp_up(round & 1 ? pac_lcp_v2 : pac_lcp_none);
+		if (round % 5 >= 2 && (round & 1))
+			mschapv2_ok();
+		if (round % 5 >= 3)
+			ccp_up();
+		if (round % 5 >= 4)
+			ipcp_up();
+		for (int i = 0; i < 3000; i++) {
+			size_t n = 0, len = rng() % 1700;
+			uint16_t proto = protos[rng() % (sizeof protos / sizeof protos[0])];
+			int dir = (int)(rng() & 1), q;
+			pt_pppobs before, quiet;
+			pt_ppp_frame f;
+			pt_cursor c;
+
+			if (rng() % 4) {
+				frame[n++] = 0xff;
+				frame[n++] = 0x03;
+			}
+			if (proto >= 0x100 || rng() % 4)
+				frame[n++] = (uint8_t)(proto >> 8);
+			frame[n++] = (uint8_t)proto;
+			for (size_t k = 0; k < len; k++)
+				frame[n++] = (uint8_t)(rng() % 24);
+			c = pt_cur(frame, n);
+			if (pt_ppp_parse(&c, &f) != PT_OK)
+				continue;
+			f.truncated = (rng() % 8) == 0;
+			before = obs;
+			quiet = obs;
+			q = pt_pppobs_data_quiet(&quiet, dir, &f);
+			clear_findings();
+			(void)pt_pppobs_on_frame(&obs, dir, &f, &sink, &at, &ev);
+			if (q) {
+				taken++;
+				if (nfind || ev.what != PT_PPPEV_DATA || ev.proto != f.proto || ev.payload.p != f.info.p ||
+				    ev.payload.end != f.info.end || memcmp(&quiet, &obs, sizeof obs) != 0)
+					bad++;
+			} else {
+				left++;
+				if (memcmp(&quiet, &before, sizeof before) != 0)
+					bad++;
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(taken > 1000);
+	CU_ASSERT(left > 1000);
+}
 /* Registered last: every rule of rules_ppp.def was produced by some exchange above. */
 static void test_every_ppp_rule_triggered(void)
 {
@@ -941,6 +1004,7 @@ void ut_register(void)
 	UT_ADD(s, test_rules_chap);
 	UT_ADD(s, test_rules_ccp_mppe);
 	UT_ADD(s, test_random_frames);
+	UT_ADD(s, test_data_quiet_as_on_frame);
 	UT_ADD(s, test_midsession);
 	UT_ADD(s, test_every_ppp_rule_triggered);
 }
