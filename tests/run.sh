@@ -36,7 +36,7 @@ done
 
 for h in tests/mkcap/run.sh tests/golden/run.sh tests/analyzer/run.sh tests/analyzer/roundtrip.sh tests/rules/run.sh \
 	tests/verdicts/run.sh tests/lab/check-manifest.sh tests/analyzer/truth.sh tests/json/run.sh tests/unit/vectors.sh tests/audit/run.sh \
-	tests/conform/run.sh tests/conform/server.sh tests/conform/runs.sh tests/secrets/run.sh tests/valgrind/run.sh tests/robust/run.sh tests/threads/run.sh tests/plugin/run.sh tests/plugin/vectors.sh tests/plugin/mutate.sh tests/fuzz/run.sh tests/man/run.sh tests/ladder/run.sh tests/deb/run.sh; do
+	tests/conform/run.sh tests/conform/server.sh tests/conform/runs.sh tests/secrets/run.sh tests/valgrind/run.sh tests/robust/run.sh tests/threads/run.sh tests/fastpath/run.sh tests/plugin/run.sh tests/plugin/vectors.sh tests/plugin/mutate.sh tests/fuzz/run.sh tests/man/run.sh tests/ladder/run.sh tests/deb/run.sh; do
 	[ -f "$h" ] || continue
 	sh "$h" >"$log" 2>&1
 	rc=$?
