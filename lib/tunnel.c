@@ -152,6 +152,7 @@ int64_t pt_tunnel_t0(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t0
 int64_t pt_tunnel_t_last(const pt_tunnel *t) { return t->t0 == INT64_MIN ? 0 : t->t_last; }
 uint64_t pt_tunnel_gre_packets(const pt_tunnel *t) { return t->gre_pkts; }
 uint64_t pt_tunnel_fast_frames(const pt_tunnel *t) { return t->fast_frames; }
+uint64_t pt_tunnel_flow_hits(const pt_tunnel *t) { return t->flow_hits; }
 
 int pt_call_lcp_unanswered(const pt_call *k, int talker)
 {
@@ -756,6 +757,8 @@ static uint32_t gre_hash(uint16_t call_id, const pt_addr *src, const pt_addr *ds
  */
 static void call_bind_ids(pt_tunnel *t, pt_call *k)
 {
+	/* every change of a call's ids or addresses comes here: the cached flow may no longer be the first match */
+	memset(t->last_k, 0, sizeof t->last_k);
 	for (int dir = 0; dir < 2; dir++) {
 		const pt_addr *src = dir == PT_DIR_PNS ? &k->pns : &k->pac;
 		const pt_addr *dst = dir == PT_DIR_PNS ? &k->pac : &k->pns;
@@ -773,9 +776,32 @@ static void call_bind_ids(pt_tunnel *t, pt_call *k)
 	}
 }
 
+/* the key of call k's direction d matches (call_id, src, dst) */
+static int gre_key_is(const pt_call *k, int d, uint16_t call_id, const pt_addr *src, const pt_addr *dst)
+{
+	const pt_addr *ks = d == PT_DIR_PNS ? &k->pns : &k->pac;
+	const pt_addr *kd = d == PT_DIR_PNS ? &k->pac : &k->pns;
+	uint16_t id = d == PT_DIR_PNS ? k->pac_call_id : k->pns_call_id;
+
+	return id == call_id && pt_addr_eq(ks, src) && pt_addr_eq(kd, dst);
+}
+
+/*
+ * The call and sender direction of a GRE flow: the newest bound entry with that key.  The flow found last for
+ * the Call ID's slot is kept (t->last_k): while call_bind_ids has not run since, a packet with its key has the
+ * same first match in the same chain, so the hash and the walk are skipped.
+ */
 static pt_call *call_by_gre(pt_tunnel *t, uint16_t call_id, const pt_addr *src, const pt_addr *dst, int *dir)
 {
-	int32_t e = t->hash[gre_hash(call_id, src, dst)];
+	unsigned slot = call_id % PT_FLOW_CACHE;
+	int32_t e;
+
+	if (t->last_k[slot] && gre_key_is(t->last_k[slot], t->last_dir[slot], call_id, src, dst)) {
+		t->flow_hits++;
+		*dir = t->last_dir[slot];
+		return t->last_k[slot];
+	}
+	e = t->hash[gre_hash(call_id, src, dst)];
 
 	while (e >= 0) {
 		pt_call *k = t->calls[e / 2];
@@ -785,6 +811,10 @@ static pt_call *call_by_gre(pt_tunnel *t, uint16_t call_id, const pt_addr *src, 
 		uint16_t id = d == PT_DIR_PNS ? k->pac_call_id : k->pns_call_id;
 		if (id == call_id && pt_addr_eq(ks, src) && pt_addr_eq(kd, dst)) {
 			*dir = d;
+			if (!t->no_fast) {
+				t->last_k[slot] = k;
+				t->last_dir[slot] = d;
+			}
 			return k;
 		}
 		e = k->hnext[d];

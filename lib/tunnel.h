@@ -222,6 +222,7 @@ int64_t pt_tunnel_t_last(const pt_tunnel *t);                     /* time of the
 uint64_t pt_tunnel_gre_packets(const pt_tunnel *t);               /* GRE packets in the capture, any call */
 /* Of those, the data frames taken by the steady-state path (0 with pt_tunnel_cfg.no_fastpath). */
 uint64_t pt_tunnel_fast_frames(const pt_tunnel *t);
+uint64_t pt_tunnel_flow_hits(const pt_tunnel *t);   /* GRE packets whose call the last-flow cache gave (PPTP_FASTPATH_STATS) */
 
 /*
  * RFC 1661 4.6: a side that hears nothing resends its LCP Configure-Request each time the Restart timer

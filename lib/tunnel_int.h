@@ -24,6 +24,12 @@ struct pt_tunnel {
 	uint64_t gre_pkts;          /* GRE packets seen, any call */
 	uint64_t fast_frames;       /* data frames the observer's steady state took (pt_pppobs_data_quiet) */
 	int no_fast;                /* pt_tunnel_cfg.no_fastpath */
+	/* the GRE flow call_by_gre found last for each Call ID modulo PT_FLOW_CACHE (not when no_fast); call_bind_ids,
+	 * the only writer of the lookup, empties it */
+#define PT_FLOW_CACHE 64
+	pt_call *last_k[PT_FLOW_CACHE];
+	int last_dir[PT_FLOW_CACHE];
+	uint64_t flow_hits;          /* GRE packets the cache answered (PPTP_FASTPATH_STATS) */
 	size_t cur_gre_wire;        /* the GRE packet being read: its octets on the wire (header and payload) */
 	uint64_t cur_gre_gap;       /* ... and the sequence numbers it found missing before it (gre.seq.gap) */
 	uint8_t cur_family;         /* ... and its outer IP version */

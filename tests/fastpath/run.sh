@@ -5,7 +5,9 @@
 # clientPass, secret), as text, JSON, decode lines, verdicts and the ladder, with --write-decrypted when there is a
 # password: stdout, stderr, the exit status and the decrypted pcap must be byte for byte the same. Then pptp-gencap
 # captures (a clean one, one with loss and reordering) the same way, and the count (PPTP_FASTPATH_STATS) that the
-# path took most of their GRE packets and none when off. Prints "N passed, N failed".
+# path took most of their GRE packets and none when off; likewise the short outer IPv4 parse (analyzer/main.c) and
+# the last-flow cache of the call lookup (lib/tunnel.c), and the offload finding with the short parse. Prints
+# "N passed, N failed".
 : "${PT_TOP:=.}" "${SAN:=build/san}" "${REL:=build/rel}"
 cd "$PT_TOP" || exit 1
 A=${FASTPATH_ANALYZER:-$PWD/bin/pptp-analyze}
@@ -115,6 +117,30 @@ if [ -n "$1" ] && [ $(($1 * 100)) -ge $(($2 * 90)) ]; then ok "gen1 with the pas
 set -- $(stats PPTP_NO_FASTPATH=1)
 if [ "$1" = 0 ] && [ "$2" -gt 10000 ]; then ok "PPTP_NO_FASTPATH: 0 of $2 GRE packets on the fast path"; else
 	ko "PPTP_NO_FASTPATH: ${1:-?} of ${2:-?} on the fast path"; fi
+# the short outer IPv4 parse (analyzer/main.c ip_v4_quiet) and the last-flow cache in front of the call lookup
+# (lib/tunnel.c call_by_gre): most GRE packets of the clean capture, none when off
+stats2() { env "$@" PPTP_FASTPATH_STATS=1 "$A" "$G1" 2>&1 >/dev/null | sed -n 's/^pptp-analyze: fast path: \([0-9]*\) outer IPv4 headers parsed short, \([0-9]*\) calls from the last-flow cache$/\1 \2/p'; }
+set -- $(stats)
+gre=$2
+set -- $(stats2)
+if [ -n "$1" ] && [ -n "$gre" ] && [ "$gre" -gt 10000 ] && [ $(($1 * 100)) -ge $((gre * 90)) ] && [ "$1" -le "$gre" ]; then
+	ok "gen1: $1 of $gre outer IPv4 headers parsed short (>= 90 %)"; else ko "gen1: short IPv4 parse took ${1:-?} of ${gre:-?}"; fi
+if [ -n "$2" ] && [ -n "$gre" ] && [ $(($2 * 100)) -ge $((gre * 90)) ] && [ "$2" -le "$gre" ]; then
+	ok "gen1: $2 of $gre calls from the last-flow cache (>= 90 %)"; else ko "gen1: last-flow cache gave ${2:-?} of ${gre:-?}"; fi
+set -- $(stats2 PPTP_NO_FASTPATH=1)
+if [ "$1" = 0 ] && [ "$2" = 0 ]; then ok "PPTP_NO_FASTPATH: no short IPv4 parse, no cache hit"; else
+	ko "PPTP_NO_FASTPATH: ${1:-?} short IPv4 parses, ${2:-?} cache hits"; fi
+# the offload capture: a zero checksum goes the full way until its host is told (the finding), later ones short
+cap=build/captures/t-checksum-offload.pcap
+if [ -f "$cap" ]; then
+	set -- $(env PPTP_FASTPATH_STATS=1 "$A" "$cap" 2>&1 >/dev/null | sed -n 's/^pptp-analyze: fast path: \([0-9]*\) outer IPv4 headers parsed short.*/\1/p')
+	n=$("$A" "$cap" | grep -c 'cap.ipv4.checksum_offload')
+	if [ -n "$1" ] && [ "$1" -gt 0 ] && [ "$n" = 1 ]; then
+		ok "t-checksum-offload: $1 headers short, the offload finding told once"; else
+		ko "t-checksum-offload: ${1:-?} headers short, offload finding $n times"; fi
+else
+	ko "$cap missing"
+fi
 # without PPTP_FASTPATH_STATS no such line
 if "$A" "$G1" 2>&1 >/dev/null | grep -q 'fast path'; then ko "the count is printed without PPTP_FASTPATH_STATS"; else
 	ok "no count without PPTP_FASTPATH_STATS"; fi
