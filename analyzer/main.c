@@ -454,54 +454,19 @@ static size_t mpls_l3(const pt_cap_rec *p)
  */
 static int ip_v4_quiet(const pa_run *r, const uint8_t *b, size_t captured, size_t off, pt_ip *ip)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF };
-	uint32_t sum;
-	uint16_t tot, csum, want;
+	size_t j;
 
-	if (captured < PT_IPV4_HDR_MIN || b[0] != 0x45 || b[9] != PT_GRE_IPPROTO || (b[6] & 0xBF) || b[7])
+	if (!pt_ip_parse_v4_quiet(b, captured, off, ip))
 		return 0;
-	tot = (uint16_t)(b[2] << 8 | b[3]);
-	if (tot < PT_IPV4_HDR_MIN || tot > captured)
+	if (ip->csum_ok)
+		return 1;
+	/* a wrong checksum goes the full way, but for a zero one from a host already told as offloading */
+	if (ip->csum != 0)
 		return 0;
-	csum = (uint16_t)(b[10] << 8 | b[11]);
-	sum = (uint32_t)(b[0] << 8 | b[1]) + tot + (uint32_t)(b[4] << 8 | b[5]) + (uint32_t)(b[6] << 8 | b[7]) +
-	      (uint32_t)(b[8] << 8 | b[9]);
-	for (size_t i = 12; i < PT_IPV4_HDR_MIN; i += 2)
-		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	want = (uint16_t)~sum;
-	memset(ip, 0, sizeof *ip);
-	memcpy(ip->src, mapped, 12);
-	memcpy(ip->src + 12, b + 12, 4);
-	if (want != csum) {
-		size_t j;
-		if (csum != 0)
-			return 0;
-		for (j = 0; j < r->offload_n; j++)
-			if (memcmp(r->offload_host[j], ip->src, 16) == 0)
-				break;
-		if (j == r->offload_n)
-			return 0; /* the first from this host: ip_findings reports the offload */
-	}
-	ip->csum_ok = want == csum;
-	memcpy(ip->dst, mapped, 12);
-	memcpy(ip->dst + 12, b + 16, 4);
-	ip->version = 4;
-	ip->proto = PT_GRE_IPPROTO;
-	ip->tos = b[1];
-	ip->ttl = b[8];
-	ip->frag_id = (uint16_t)(b[4] << 8 | b[5]);
-	ip->df = (b[6] >> 6) & 1;
-	ip->csum = csum;
-	ip->hdr_len = PT_IPV4_HDR_MIN;
-	ip->total_len = tot;
-	ip->off = off;
-	ip->trailer = captured - tot;
-	ip->payload_off = off + PT_IPV4_HDR_MIN;
-	ip->payload = b + PT_IPV4_HDR_MIN;
-	ip->payload_len = (size_t)tot - PT_IPV4_HDR_MIN;
-	return 1;
+	for (j = 0; j < r->offload_n; j++)
+		if (memcmp(r->offload_host[j], ip->src, 16) == 0)
+			return 1;
+	return 0; /* the first from this host: ip_findings reports the offload */
 }
 
 static void packet(pa_run *r, const pt_cap_rec *p)

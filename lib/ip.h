@@ -87,6 +87,11 @@ typedef struct pt_ip {
  */
 int pt_ip_parse(pt_cursor *c, pt_ip *ip, const pt_sink *sink, const pt_where *at);
 
+/* The steady-state IPv4 header of a tunnel packet (IHL 5, protocol 47, not a fragment, all of it captured) read
+ * without findings: 1 with ip filled as pt_ip_parse fills it (csum_ok says whether the checksum holds), 0 for any
+ * other header, which then goes to pt_ip_parse.  b holds captured octets; off is its offset in the frame. */
+int pt_ip_parse_v4_quiet(const uint8_t *b, size_t captured, size_t off, pt_ip *ip);
+
 /*
  * Walk IPv6 extension headers (RFC 8200 4) starting with next-header *nh at
  * the cursor, stopping at the first upper-layer header, at a Fragment header
